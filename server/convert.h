@@ -1,0 +1,38 @@
+// All conversions between the wire (actorgraph.v1 protos) and the domain (graph/) live
+// here, so handlers stay thin and there is one place that validates wire input.
+// Validation errors are InvalidArgument whose message starts with the field path
+// ("relations[3].kind: ..."). Thread-safe (pure functions).
+#ifndef ACTORGRAPH_SERVER_CONVERT_H_
+#define ACTORGRAPH_SERVER_CONVERT_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "actorgraph/v1/actorgraph.pb.h"
+#include "graph/actor_graph.h"
+#include "graph/types.h"
+
+namespace actorgraph {
+
+void ToProto(const Actor& a, int64_t observation_count, v1::Actor* out);
+void ToProto(const Observation& o, v1::Relation* out);
+void ToProto(const PathEdge& e, v1::Edge* out);
+void ToProto(const FoundPath& p, v1::Path* out);
+
+// Validates and completes a wire relation (defaults from its kind, id computed when empty).
+// `field` names it in errors, e.g. "relations[3]".
+absl::StatusOr<Observation> FromProto(const v1::Relation& r, std::string_view field);
+// Validates a wire actor (id slug, name, enums, role dates).
+absl::StatusOr<Actor> FromProto(const v1::Actor& a, std::string_view field);
+// Validates a filter (known kinds, sign, dates, since <= until).
+absl::StatusOr<RelationFilter> FromProto(const v1::RelationFilter& f, std::string_view field);
+
+// Checks a free-text request string: valid UTF-8, at most `max_bytes`, and (if `required`)
+// not empty. InvalidArgument naming `field` otherwise.
+absl::Status CheckText(std::string_view value, std::string_view field, size_t max_bytes,
+                       bool required);
+
+}  // namespace actorgraph
+
+#endif  // ACTORGRAPH_SERVER_CONVERT_H_
