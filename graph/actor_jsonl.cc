@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
+#include "graph/strings.h"
 
 namespace actorgraph {
 namespace {
@@ -11,7 +11,7 @@ namespace {
 using nlohmann::json;
 
 absl::Status FieldError(std::string_view field, std::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat("field \"", field, "\": ", why));
+  return absl::InvalidArgumentError(StrCat("field \"", field, "\": ", why));
 }
 
 absl::StatusOr<std::string> OptString(const json& j, const char* field) {
@@ -27,7 +27,7 @@ absl::StatusOr<Day> OptDay(const json& j, const char* field) {
   if (!s.ok()) return s.status();
   if (s->empty()) return kNoDate;
   auto d = ParseDay(*s);
-  if (!d.ok()) return FieldError(field, d.status().message());
+  if (!d.ok()) return FieldError(field, std::string(AsStd(d.status().message())));
   return *d;
 }
 
@@ -51,7 +51,7 @@ absl::StatusOr<Actor> ParseActorLine(std::string_view line) {
     std::string what = e.what();
     auto pos = what.find("] ");
     return absl::InvalidArgumentError(
-        absl::StrCat("not JSON: ", pos == std::string::npos ? what : what.substr(pos + 2)));
+        StrCat("not JSON: ", pos == std::string::npos ? what : what.substr(pos + 2)));
   }
   if (!j.is_object()) return absl::InvalidArgumentError("not a JSON object");
   Actor a;
@@ -60,7 +60,7 @@ absl::StatusOr<Actor> ParseActorLine(std::string_view line) {
   a.id = *id;
   if (a.id.empty()) return FieldError("id", "is missing");
   if (!IsValidActorId(a.id)) {
-    return FieldError("id", absl::StrCat("\"", a.id, "\" is not a lower-case slug"));
+    return FieldError("id", StrCat("\"", a.id, "\" is not a lower-case slug"));
   }
   auto name = OptString(j, "name");
   if (!name.ok()) return name.status();
@@ -70,7 +70,7 @@ absl::StatusOr<Actor> ParseActorLine(std::string_view line) {
   if (!kind.ok()) return kind.status();
   if (!kind->empty()) {
     auto k = ParseActorKind(*kind);
-    if (!k) return FieldError("kind", absl::StrCat("unknown actor kind \"", *kind, "\""));
+    if (!k) return FieldError("kind", StrCat("unknown actor kind \"", *kind, "\""));
     a.kind = *k;
   }
   auto country = OptString(j, "country");

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
+#include "graph/strings.h"
 
 namespace actorgraph {
 namespace {
@@ -16,7 +16,7 @@ constexpr size_t kMaxIdBytes = 256;
 constexpr size_t kMaxNameBytes = 1024;
 
 absl::Status FieldError(std::string_view field, std::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat("field \"", field, "\": ", why));
+  return absl::InvalidArgumentError(StrCat("field \"", field, "\": ", why));
 }
 
 // Reads an optional string field; absent or null leaves `out` unchanged.
@@ -26,7 +26,7 @@ absl::Status GetString(const json& j, const char* field, size_t max_bytes, std::
   if (!it->is_string()) return FieldError(field, "must be a string");
   const auto& s = it->get_ref<const std::string&>();
   if (s.size() > max_bytes) {
-    return FieldError(field, absl::StrCat("is longer than ", max_bytes, " bytes"));
+    return FieldError(field, StrCat("is longer than ", max_bytes, " bytes"));
   }
   out = s;
   return absl::OkStatus();
@@ -54,7 +54,7 @@ absl::StatusOr<Observation> ParseRelationLine(std::string_view line) {
     // nlohmann prefixes "[json.exception.parse_error.101] "; keep the readable part.
     auto pos = what.find("] ");
     return absl::InvalidArgumentError(
-        absl::StrCat("not JSON: ", pos == std::string::npos ? what : what.substr(pos + 2)));
+        StrCat("not JSON: ", pos == std::string::npos ? what : what.substr(pos + 2)));
   }
   if (!j.is_object()) return absl::InvalidArgumentError("not a JSON object");
 
@@ -83,7 +83,7 @@ absl::StatusOr<Observation> ParseRelationLine(std::string_view line) {
   if (o.target_name.empty()) o.target_name = o.target;
   if (kind_name.empty()) return FieldError("kind", "is missing");
   auto kind = ParseRelationKind(kind_name);
-  if (!kind) return FieldError("kind", absl::StrCat("unknown relation kind \"", kind_name, "\""));
+  if (!kind) return FieldError("kind", StrCat("unknown relation kind \"", kind_name, "\""));
   o.kind = *kind;
   const KindInfo& info = Info(o.kind);
 
@@ -94,7 +94,7 @@ absl::StatusOr<Observation> ParseRelationLine(std::string_view line) {
   if (present) {
     if (num != -1 && num != 0 && num != 1) return FieldError("sign", "must be -1, 0 or 1");
     if (static_cast<int>(num) != info.sign) {
-      return FieldError("sign", absl::StrCat("is ", num, " but kind ", info.name, " has sign ",
+      return FieldError("sign", StrCat("is ", num, " but kind ", info.name, " has sign ",
                                              info.sign));
     }
   }
@@ -102,7 +102,7 @@ absl::StatusOr<Observation> ParseRelationLine(std::string_view line) {
   o.weight = present ? num : info.default_weight;
   if (std::abs(o.weight) > 10) return FieldError("weight", "must lie in [-10, 10]");
   if (o.weight * info.sign < 0) {
-    return FieldError("weight", absl::StrCat("has the wrong sign for kind ", info.name));
+    return FieldError("weight", StrCat("has the wrong sign for kind ", info.name));
   }
   if (!(s = GetNumber(j, "confidence", num, present)).ok()) return s;
   o.confidence = present ? num : 1.0;
@@ -110,7 +110,7 @@ absl::StatusOr<Observation> ParseRelationLine(std::string_view line) {
   if (o.cameo.empty()) o.cameo = std::string(info.cameo_root);
   if (!date.empty()) {
     auto day = ParseDay(date);
-    if (!day.ok()) return FieldError("date", day.status().message());
+    if (!day.ok()) return FieldError("date", std::string(AsStd(day.status().message())));
     o.date = *day;
   }
   auto span = j.find("span");

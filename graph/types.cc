@@ -6,7 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
+#include "graph/strings.h"
 
 namespace actorgraph {
 namespace {
@@ -40,7 +40,7 @@ const KindInfo& Info(RelationKind kind) {
 }
 
 std::optional<RelationKind> ParseRelationKind(std::string_view name) {
-  std::string upper = absl::AsciiStrToUpper(name);
+  std::string upper = absl::AsciiStrToUpper(std::string(name));
   for (const KindInfo& k : kKinds) {
     if (k.kind != RelationKind::kUnspecified && k.name == upper) return k.kind;
   }
@@ -50,7 +50,7 @@ std::optional<RelationKind> ParseRelationKind(std::string_view name) {
 std::string_view RelationKindName(RelationKind kind) { return Info(kind).name; }
 
 std::optional<ActorKind> ParseActorKind(std::string_view name) {
-  std::string upper = absl::AsciiStrToUpper(name);
+  std::string upper = absl::AsciiStrToUpper(std::string(name));
   for (size_t i = 1; i < kActorKindNames.size(); ++i) {
     if (kActorKindNames[i] == upper) return static_cast<ActorKind>(i);
   }
@@ -88,7 +88,7 @@ static void CivilFromDays(Day z, int& y, unsigned& m, unsigned& d) {
 absl::StatusOr<Day> ParseDay(std::string_view t) {
   auto bad = [&] {
     return absl::InvalidArgumentError(
-        absl::StrCat("date \"", t.substr(0, 40), "\" is not a YYYY-MM-DD calendar date"));
+        StrCat("date \"", t.substr(0, 40), "\" is not a YYYY-MM-DD calendar date"));
   };
   if (t.size() != 10 || t[4] != '-' || t[7] != '-') return bad();
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
@@ -133,7 +133,7 @@ std::string ObservationId(std::string_view doc, int32_t begin, int32_t end,
     h *= 1099511628211ULL;
     return h;
   };
-  std::string key = absl::StrCat(begin, ":", end);
+  std::string key = StrCat(begin, ":", end);
   uint64_t a = 14695981039346656037ULL, b = 0x9ae16a3b2f90404fULL;
   for (std::string_view part : {doc, std::string_view(key), source, target, RelationKindName(kind)}) {
     a = fnv(a, part);

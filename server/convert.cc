@@ -3,20 +3,20 @@
 #include <cmath>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
+#include "graph/strings.h"
 #include "graph/actor_jsonl.h"
 
 namespace actorgraph {
 namespace {
 
 absl::Status Bad(std::string_view field, std::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
+  return absl::InvalidArgumentError(StrCat(field, ": ", why));
 }
 
 absl::StatusOr<Day> OptionalDay(const std::string& text, std::string_view field) {
   if (text.empty()) return kNoDate;
   auto d = ParseDay(text);
-  if (!d.ok()) return Bad(field, d.status().message());
+  if (!d.ok()) return Bad(field, AsStd(d.status().message()));
   return *d;
 }
 
@@ -26,7 +26,7 @@ absl::Status CheckText(std::string_view value, std::string_view field, size_t ma
                        bool required) {
   if (required && value.empty()) return Bad(field, "is required");
   if (value.size() > max_bytes) {
-    return Bad(field, absl::StrCat("is ", value.size(), " bytes; the limit is ", max_bytes));
+    return Bad(field, StrCat("is ", value.size(), " bytes; the limit is ", max_bytes));
   }
   if (!IsValidUtf8(value)) return Bad(field, "is not valid UTF-8");
   return absl::OkStatus();
@@ -91,7 +91,7 @@ void ToProto(const FoundPath& p, v1::Path* out) {
 }
 
 absl::StatusOr<Observation> FromProto(const v1::Relation& r, std::string_view field) {
-  auto f = [&](std::string_view sub) { return absl::StrCat(field, ".", sub); };
+  auto f = [&](std::string_view sub) { return StrCat(field, ".", sub); };
   Observation o;
   struct TextField {
     const std::string& value;
@@ -112,8 +112,8 @@ absl::StatusOr<Observation> FromProto(const v1::Relation& r, std::string_view fi
   o.target = r.target().empty() ? Slugify(r.target_name()) : r.target();
   if (o.source.empty()) return Bad(f("source"), "is required (give source or source_name)");
   if (o.target.empty()) return Bad(f("target"), "is required (give target or target_name)");
-  if (!IsValidActorId(o.source)) return Bad(f("source"), absl::StrCat("\"", o.source, "\" is not an actor id"));
-  if (!IsValidActorId(o.target)) return Bad(f("target"), absl::StrCat("\"", o.target, "\" is not an actor id"));
+  if (!IsValidActorId(o.source)) return Bad(f("source"), StrCat("\"", o.source, "\" is not an actor id"));
+  if (!IsValidActorId(o.target)) return Bad(f("target"), StrCat("\"", o.target, "\" is not an actor id"));
   if (o.source == o.target) return Bad(f("target"), "equals source (self-relation)");
   o.source_name = r.source_name().empty() ? o.source : r.source_name();
   o.target_name = r.target_name().empty() ? o.target : r.target_name();
@@ -121,19 +121,19 @@ absl::StatusOr<Observation> FromProto(const v1::Relation& r, std::string_view fi
   o.target_country = r.target_country();
   int kind = static_cast<int>(r.kind());
   if (kind <= 0 || kind >= kNumRelationKinds) {
-    return Bad(f("kind"), kind == 0 ? "is required" : absl::StrCat("unknown value ", kind));
+    return Bad(f("kind"), kind == 0 ? "is required" : StrCat("unknown value ", kind));
   }
   o.kind = static_cast<RelationKind>(kind);
   const KindInfo& info = Info(o.kind);
   o.sign = info.sign;
   if (r.sign() != 0 && r.sign() != info.sign) {
-    return Bad(f("sign"), absl::StrCat("is ", r.sign(), " but kind ", info.name, " has sign ", info.sign));
+    return Bad(f("sign"), StrCat("is ", r.sign(), " but kind ", info.name, " has sign ", info.sign));
   }
   if (!std::isfinite(r.weight()) || std::abs(r.weight()) > 10) {
     return Bad(f("weight"), "must lie in [-10, 10]");
   }
   o.weight = r.weight() == 0 ? info.default_weight : r.weight();
-  if (o.weight * info.sign < 0) return Bad(f("weight"), absl::StrCat("has the wrong sign for kind ", info.name));
+  if (o.weight * info.sign < 0) return Bad(f("weight"), StrCat("has the wrong sign for kind ", info.name));
   if (!std::isfinite(r.confidence()) || r.confidence() < 0 || r.confidence() > 1) {
     return Bad(f("confidence"), "must lie in [0, 1]");
   }
@@ -158,11 +158,11 @@ absl::StatusOr<Observation> FromProto(const v1::Relation& r, std::string_view fi
 }
 
 absl::StatusOr<Actor> FromProto(const v1::Actor& p, std::string_view field) {
-  auto f = [&](std::string_view sub) { return absl::StrCat(field, ".", sub); };
+  auto f = [&](std::string_view sub) { return StrCat(field, ".", sub); };
   if (p.id().empty()) return Bad(f("id"), "is required");
   if (auto s = CheckText(p.id(), f("id"), 128, true); !s.ok()) return s;
   if (!IsValidActorId(p.id())) {
-    return Bad(f("id"), absl::StrCat("\"", p.id(), "\" is not a lower-case slug ([a-z0-9._-])"));
+    return Bad(f("id"), StrCat("\"", p.id(), "\" is not a lower-case slug ([a-z0-9._-])"));
   }
   if (auto s = CheckText(p.name(), f("name"), 1024, true); !s.ok()) return s;
   if (auto s = CheckText(p.country(), f("country"), 8, false); !s.ok()) return s;
@@ -172,12 +172,12 @@ absl::StatusOr<Actor> FromProto(const v1::Actor& p, std::string_view field) {
   a.country = p.country();
   int kind = static_cast<int>(p.kind());
   if (kind < 0 || kind > static_cast<int>(ActorKind::kOther)) {
-    return Bad(f("kind"), absl::StrCat("unknown value ", kind));
+    return Bad(f("kind"), StrCat("unknown value ", kind));
   }
   a.kind = kind == 0 ? ActorKind::kOther : static_cast<ActorKind>(kind);
   if (p.aliases_size() > 1000) return Bad(f("aliases"), "has more than 1000 entries");
   for (int i = 0; i < p.aliases_size(); ++i) {
-    if (auto s = CheckText(p.aliases(i), absl::StrCat(f("aliases"), "[", i, "]"), 1024, true);
+    if (auto s = CheckText(p.aliases(i), StrCat(f("aliases"), "[", i, "]"), 1024, true);
         !s.ok()) {
       return s;
     }
@@ -185,8 +185,8 @@ absl::StatusOr<Actor> FromProto(const v1::Actor& p, std::string_view field) {
   }
   for (int i = 0; i < p.roles_size(); ++i) {
     const v1::Role& pr = p.roles(i);
-    std::string rf = absl::StrCat(f("roles"), "[", i, "]");
-    if (!IsValidActorId(pr.target())) return Bad(absl::StrCat(rf, ".target"), "must be an actor id");
+    std::string rf = StrCat(f("roles"), "[", i, "]");
+    if (!IsValidActorId(pr.target())) return Bad(StrCat(rf, ".target"), "must be an actor id");
     Role r;
     r.target = pr.target();
     if (pr.kind() == v1::LEADS || pr.kind() == v1::RELATION_KIND_UNSPECIFIED) {
@@ -194,13 +194,13 @@ absl::StatusOr<Actor> FromProto(const v1::Actor& p, std::string_view field) {
     } else if (pr.kind() == v1::MEMBER_OF) {
       r.kind = RelationKind::kMemberOf;
     } else {
-      return Bad(absl::StrCat(rf, ".kind"), "must be LEADS or MEMBER_OF");
+      return Bad(StrCat(rf, ".kind"), "must be LEADS or MEMBER_OF");
     }
-    if (auto s = CheckText(pr.title(), absl::StrCat(rf, ".title"), 256, false); !s.ok()) return s;
+    if (auto s = CheckText(pr.title(), StrCat(rf, ".title"), 256, false); !s.ok()) return s;
     r.title = pr.title();
-    auto from = OptionalDay(pr.from_date(), absl::StrCat(rf, ".from_date"));
+    auto from = OptionalDay(pr.from_date(), StrCat(rf, ".from_date"));
     if (!from.ok()) return from.status();
-    auto until = OptionalDay(pr.until_date(), absl::StrCat(rf, ".until_date"));
+    auto until = OptionalDay(pr.until_date(), StrCat(rf, ".until_date"));
     if (!until.ok()) return until.status();
     r.from = *from;
     r.until = *until;
@@ -210,12 +210,12 @@ absl::StatusOr<Actor> FromProto(const v1::Actor& p, std::string_view field) {
 }
 
 absl::StatusOr<RelationFilter> FromProto(const v1::RelationFilter& p, std::string_view field) {
-  auto f = [&](std::string_view sub) { return absl::StrCat(field, ".", sub); };
+  auto f = [&](std::string_view sub) { return StrCat(field, ".", sub); };
   RelationFilter out;
   for (int i = 0; i < p.kinds_size(); ++i) {
     int k = p.kinds(i);
     if (k <= 0 || k >= kNumRelationKinds) {
-      return Bad(absl::StrCat(f("kinds"), "[", i, "]"), absl::StrCat("unknown relation kind ", k));
+      return Bad(StrCat(f("kinds"), "[", i, "]"), StrCat("unknown relation kind ", k));
     }
     out.AddKind(static_cast<RelationKind>(k));
   }
@@ -229,7 +229,7 @@ absl::StatusOr<RelationFilter> FromProto(const v1::RelationFilter& p, std::strin
       out.sign = -1;
       break;
     default:
-      return Bad(f("sign"), absl::StrCat("unknown value ", static_cast<int>(p.sign())));
+      return Bad(f("sign"), StrCat("unknown value ", static_cast<int>(p.sign())));
   }
   auto since = OptionalDay(p.since(), f("since"));
   if (!since.ok()) return since.status();

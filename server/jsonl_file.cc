@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "absl/strings/str_cat.h"
+#include "graph/strings.h"
 #include "graph/actor_jsonl.h"
 #include "graph/relation_jsonl.h"
 
@@ -17,7 +17,7 @@ constexpr size_t kMaxLineBytes = 1 << 20;
 
 absl::Status OpenError(const std::string& path) {
   int err = errno;
-  std::string msg = absl::StrCat("cannot read ", path, ": ", std::strerror(err));
+  std::string msg = StrCat("cannot read ", path, ": ", std::strerror(err));
   if (err == ENOENT) return absl::NotFoundError(msg);
   if (err == EACCES) return absl::PermissionDeniedError(msg);
   return absl::UnavailableError(msg);
@@ -30,7 +30,7 @@ absl::Status ForEachLine(const std::string& path,
                          const std::function<void(const std::string&)>& on_error,
                          JsonlReadStats* stats) {
   if (std::filesystem::is_directory(path)) {
-    return absl::InvalidArgumentError(absl::StrCat(path, " is a directory, not a JSONL file"));
+    return absl::InvalidArgumentError(StrCat(path, " is a directory, not a JSONL file"));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return OpenError(path);
@@ -43,7 +43,7 @@ absl::Status ForEachLine(const std::string& path,
     if (too_long) {
       ++stats->lines;
       ++stats->rejected;
-      on_error(absl::StrCat(path, ":", number, ": line is longer than ", kMaxLineBytes, " bytes"));
+      on_error(StrCat(path, ":", number, ": line is longer than ", kMaxLineBytes, " bytes"));
     } else {
       std::string_view v(line);
       if (number == 1 && v.substr(0, 3) == "\xEF\xBB\xBF") v.remove_prefix(3);  // UTF-8 BOM
@@ -77,7 +77,7 @@ absl::Status ForEachLine(const std::string& path,
       chunk.remove_prefix(nl + 1);
     }
   }
-  if (in.bad()) return absl::UnavailableError(absl::StrCat("error reading ", path));
+  if (in.bad()) return absl::UnavailableError(StrCat("error reading ", path));
   if (!line.empty() || too_long) return finish();
   return absl::OkStatus();
 }
@@ -101,7 +101,7 @@ absl::Status ReadRelationsFile(
         auto o = ParseRelationLine(text);
         if (!o.ok()) {
           ++stats->rejected;
-          on_error(absl::StrCat(path, ":", number, ": ", o.status().message()));
+          on_error(StrCat(path, ":", number, ": ", o.status().message()));
           return absl::OkStatus();
         }
         ++stats->valid;
@@ -123,7 +123,7 @@ absl::Status ReadActorsPath(const std::string& path, std::vector<Actor>* actors,
       if (entry.path().extension() == ".jsonl") files.push_back(entry.path().string());
     }
     std::sort(files.begin(), files.end());
-    if (ec) return absl::UnavailableError(absl::StrCat("cannot list ", path, ": ", ec.message()));
+    if (ec) return absl::UnavailableError(StrCat("cannot list ", path, ": ", ec.message()));
   } else {
     files.push_back(path);
   }
@@ -134,7 +134,7 @@ absl::Status ReadActorsPath(const std::string& path, std::vector<Actor>* actors,
           auto a = ParseActorLine(text);
           if (!a.ok()) {
             ++stats->rejected;
-            on_error(absl::StrCat(file, ":", number, ": ", a.status().message()));
+            on_error(StrCat(file, ":", number, ": ", a.status().message()));
           } else {
             ++stats->valid;
             actors->push_back(*std::move(a));

@@ -22,7 +22,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 
-#include "absl/strings/str_cat.h"
+#include "graph/strings.h"
 #include "server/graph_state.h"
 #include "server/jsonl_file.h"
 #include "server/service.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "absl/strings/str_cat.h"
+#include "graph/strings.h"
 #include "graph/actor_graph.h"
 #include "server/convert.h"
 
@@ -13,10 +13,10 @@ namespace {
 constexpr size_t kMaxNameBytes = 1024;
 
 absl::Status PageSize(int requested, const Limits& limits, std::string_view field, int* out) {
-  if (requested < 0) return absl::InvalidArgumentError(absl::StrCat(field, ": must not be negative"));
+  if (requested < 0) return absl::InvalidArgumentError(StrCat(field, ": must not be negative"));
   if (requested > limits.max_page_size) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ": ", requested, " exceeds the limit of ", limits.max_page_size));
+        StrCat(field, ": ", requested, " exceeds the limit of ", limits.max_page_size));
   }
   *out = requested == 0 ? limits.default_page_size : requested;
   return absl::OkStatus();
@@ -39,14 +39,14 @@ absl::StatusOr<std::string> ResolveActorRef(const ActorGraph& g, const std::stri
                                             std::string_view field) {
   if (auto s = CheckText(ref, field, kMaxNameBytes, true); !s.ok()) return s;
   auto id = g.Resolve(ref);
-  if (!id) return absl::NotFoundError(absl::StrCat(field, ": no actor \"", ref, "\""));
+  if (!id) return absl::NotFoundError(StrCat(field, ": no actor \"", ref, "\""));
   return *id;
 }
 
 absl::Status CheckRange(int value, int lo, int hi, std::string_view field) {
   if (value < lo || value > hi) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ": ", value, " is outside [", lo, ", ", hi, "]"));
+        StrCat(field, ": ", value, " is outside [", lo, ", ", hi, "]"));
   }
   return absl::OkStatus();
 }
@@ -75,7 +75,7 @@ grpc::Status ActorGraphService::ListActors(grpc::ServerContext*, const v1::ListA
   if (auto s = CheckText(req->query(), "query", kMaxNameBytes, false); !s.ok()) return ToGrpc(s);
   int kind = static_cast<int>(req->kind());
   if (kind < 0 || kind > static_cast<int>(ActorKind::kOther)) {
-    return ToGrpc(absl::InvalidArgumentError(absl::StrCat("kind: unknown value ", kind)));
+    return ToGrpc(absl::InvalidArgumentError(StrCat("kind: unknown value ", kind)));
   }
   auto offset = ParseOffsetToken(req->page_token());
   if (!offset.ok()) return ToGrpc(offset.status());
@@ -99,7 +99,7 @@ grpc::Status ActorGraphService::ListActors(grpc::ServerContext*, const v1::ListA
     for (size_t i = *offset; i < end; ++i) {
       ToProto(*match[i], g.ObservationCount(match[i]->id), resp->add_actors());
     }
-    if (end < match.size()) resp->set_next_page_token(absl::StrCat("o", end));
+    if (end < match.size()) resp->set_next_page_token(StrCat("o", end));
     return absl::OkStatus();
   }));
 }
@@ -152,7 +152,7 @@ grpc::Status ActorGraphService::ListRelations(grpc::ServerContext*,
     resp->set_total_size(static_cast<int64_t>(all.size()));
     size_t end = std::min(all.size(), *offset + page_size);
     for (size_t i = *offset; i < end; ++i) ToProto(*all[i], resp->add_relations());
-    if (end < all.size()) resp->set_next_page_token(absl::StrCat("o", end));
+    if (end < all.size()) resp->set_next_page_token(StrCat("o", end));
     return absl::OkStatus();
   }));
 }
@@ -193,11 +193,11 @@ grpc::Status ActorGraphService::UpsertActors(grpc::ServerContext*,
   if (req->actors_size() == 0) return ToGrpc(absl::InvalidArgumentError("actors: is empty"));
   if (req->actors_size() > limits_.max_batch) {
     return ToGrpc(absl::InvalidArgumentError(
-        absl::StrCat("actors: ", req->actors_size(), " exceeds the limit of ", limits_.max_batch)));
+        StrCat("actors: ", req->actors_size(), " exceeds the limit of ", limits_.max_batch)));
   }
   std::vector<Actor> actors;
   for (int i = 0; i < req->actors_size(); ++i) {
-    auto a = FromProto(req->actors(i), absl::StrCat("actors[", i, "]"));
+    auto a = FromProto(req->actors(i), StrCat("actors[", i, "]"));
     if (!a.ok()) return ToGrpc(a.status());
     actors.push_back(*std::move(a));
   }
@@ -215,24 +215,24 @@ grpc::Status ActorGraphService::IngestRelations(
   int64_t batch_no = 0;
   while (reader->Read(&req)) {
     if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "client cancelled");
-    std::string prefix = absl::StrCat("batch ", batch_no, ": ");
+    std::string prefix = StrCat("batch ", batch_no, ": ");
     if (req.relations_size() > limits_.max_batch) {
-      return ToGrpc(absl::InvalidArgumentError(absl::StrCat(
+      return ToGrpc(absl::InvalidArgumentError(StrCat(
           prefix, "relations: ", req.relations_size(), " exceeds the limit of ", limits_.max_batch)));
     }
     std::vector<Observation> batch;
     batch.reserve(req.relations_size());
     for (int i = 0; i < req.relations_size(); ++i) {
-      auto o = FromProto(req.relations(i), absl::StrCat("relations[", i, "]"));
+      auto o = FromProto(req.relations(i), StrCat("relations[", i, "]"));
       if (!o.ok()) {
-        return ToGrpc(absl::InvalidArgumentError(absl::StrCat(prefix, o.status().message())));
+        return ToGrpc(absl::InvalidArgumentError(StrCat(prefix, o.status().message())));
       }
       batch.push_back(*std::move(o));
     }
     auto result = state_->Ingest(std::move(batch));
     if (!result.ok()) {
       return ToGrpc(absl::Status(result.status().code(),
-                                 absl::StrCat(prefix, result.status().message())));
+                                 StrCat(prefix, result.status().message())));
     }
     resp->set_inserted(resp->inserted() + result->inserted);
     resp->set_duplicates(resp->duplicates() + result->duplicates);

@@ -3,7 +3,7 @@
 #include <sqlite3.h>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
+#include "graph/strings.h"
 #include "graph/actor_jsonl.h"
 #include "graph/relation_jsonl.h"
 
@@ -24,7 +24,7 @@ INSERT OR IGNORE INTO meta(key, value) VALUES('schema', 'actorgraph-1');
 
 // SQLITE_FULL and SQLITE_READONLY tell the client to retry elsewhere or later.
 absl::Status SqliteError(sqlite3* db, int rc, std::string_view what) {
-  std::string msg = absl::StrCat(what, ": ", sqlite3_errstr(rc), " (", sqlite3_errmsg(db), ")");
+  std::string msg = StrCat(what, ": ", sqlite3_errstr(rc), " (", sqlite3_errmsg(db), ")");
   switch (rc & 0xff) {
     case SQLITE_FULL:
       return absl::ResourceExhaustedError(msg);
@@ -62,24 +62,24 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {
     absl::Status s = absl::UnavailableError(
-        absl::StrCat("cannot open database ", path, ": ", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+        StrCat("cannot open database ", path, ": ", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
     sqlite3_close(db);
     return s;
   }
   sqlite3_busy_timeout(db, 5000);
   std::unique_ptr<Store> store(new Store(db));
   if (auto s = store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"); !s.ok()) {
-    return absl::UnavailableError(absl::StrCat("database ", path, ": ", s.message()));
+    return absl::UnavailableError(StrCat("database ", path, ": ", s.message()));
   }
   if (auto s = store->Exec(kSchema); !s.ok()) {
-    return absl::UnavailableError(absl::StrCat("database ", path, ": ", s.message()));
+    return absl::UnavailableError(StrCat("database ", path, ": ", s.message()));
   }
   Stmt check(db, "SELECT value FROM meta WHERE key='schema'");
   if (check.rc() != SQLITE_OK || sqlite3_step(check.get()) != SQLITE_ROW ||
       std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(check.get(), 0))) !=
           "actorgraph-1") {
     return absl::FailedPreconditionError(
-        absl::StrCat("database ", path, " has an unknown schema version"));
+        StrCat("database ", path, " has an unknown schema version"));
   }
   return store;
 }
@@ -106,7 +106,7 @@ absl::Status Store::LoadInto(ActorGraph& graph) {
       const char* id = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0));
       const char* body = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 1));
       auto a = ParseActorLine(body ? body : "");
-      if (!a.ok()) return absl::InternalError(absl::StrCat("actor row ", id, ": ", a.status().message()));
+      if (!a.ok()) return absl::InternalError(StrCat("actor row ", id, ": ", a.status().message()));
       if (auto r = graph.UpsertActor(*std::move(a)); !r.ok()) return r.status();
     }
     if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading actors");
@@ -119,7 +119,7 @@ absl::Status Store::LoadInto(ActorGraph& graph) {
     const char* body = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 1));
     auto o = ParseRelationLine(body ? body : "");
     if (!o.ok()) {
-      return absl::InternalError(absl::StrCat("observation row ", id, ": ", o.status().message()));
+      return absl::InternalError(StrCat("observation row ", id, ": ", o.status().message()));
     }
     if (auto r = graph.AddObservation(*std::move(o)); !r.ok()) return r.status();
   }
@@ -146,7 +146,7 @@ absl::Status Store::Write(const std::vector<Actor>& actors,
       up.Bind(2, ActorToJsonLine(a));
       int rc = sqlite3_step(up.get());
       sqlite3_reset(up.get());
-      if (rc != SQLITE_DONE) return fail(SqliteError(db_, rc, absl::StrCat("storing actor ", a.id)));
+      if (rc != SQLITE_DONE) return fail(SqliteError(db_, rc, StrCat("storing actor ", a.id)));
     }
     Stmt ins(db_, "INSERT OR IGNORE INTO observations(id, doc, body) VALUES(?1, ?2, ?3)");
     if (ins.rc() != SQLITE_OK) return fail(SqliteError(db_, ins.rc(), "preparing insert"));
@@ -158,7 +158,7 @@ absl::Status Store::Write(const std::vector<Actor>& actors,
       int rc = sqlite3_step(ins.get());
       sqlite3_reset(ins.get());
       if (rc != SQLITE_DONE) {
-        return fail(SqliteError(db_, rc, absl::StrCat("storing observation ", o.id)));
+        return fail(SqliteError(db_, rc, StrCat("storing observation ", o.id)));
       }
       (*inserted)[i] = sqlite3_changes(db_) > 0;
     }
