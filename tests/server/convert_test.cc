@@ -1,0 +1,110 @@
+#include "server/convert.h"
+
+#include <gtest/gtest.h>
+
+namespace actorgraph {
+namespace {
+
+v1::Relation Valid() {
+  v1::Relation r;
+  r.set_source("russia");
+  r.set_target("haftar");
+  r.set_kind(v1::SUPPORT);
+  r.set_date("2020-01-13");
+  r.mutable_evidence()->set_doc("d");
+  r.mutable_evidence()->set_begin(3);
+  r.mutable_evidence()->set_end(9);
+  return r;
+}
+
+std::string ErrorOf(const v1::Relation& r) {
+  auto o = FromProto(r, "relations[0]");
+  return o.ok() ? "" : std::string(o.status().message());
+}
+
+TEST(ConvertTest, FillsDefaultsFromTheKindAndComputesTheId) {
+  auto o = FromProto(Valid(), "r");
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->sign, 1);
+  EXPECT_DOUBLE_EQ(o->weight, 3.5);
+  EXPECT_DOUBLE_EQ(o->confidence, 1.0);
+  EXPECT_EQ(o->cameo, "050");
+  EXPECT_EQ(o->id, ObservationId("d", 3, 9, "russia", "haftar", RelationKind::kSupport));
+  v1::Relation back;
+  ToProto(*o, &back);
+  EXPECT_EQ(back.date(), "2020-01-13");
+  EXPECT_EQ(back.kind(), v1::SUPPORT);
+}
+
+TEST(ConvertTest, EveryBadFieldIsNamed) {
+  v1::Relation r = Valid();
+  r.set_kind(v1::RELATION_KIND_UNSPECIFIED);
+  EXPECT_EQ(ErrorOf(r), "relations[0].kind: is required");
+  r = Valid();
+  r.set_kind(static_cast<v1::RelationKind>(77));
+  EXPECT_EQ(ErrorOf(r), "relations[0].kind: unknown value 77");
+  r = Valid();
+  r.set_sign(-1);
+  EXPECT_NE(ErrorOf(r).find("relations[0].sign"), std::string::npos);
+  r = Valid();
+  r.set_date("13/01/2020");
+  EXPECT_NE(ErrorOf(r).find("relations[0].date"), std::string::npos);
+  r = Valid();
+  r.set_target("russia");
+  EXPECT_NE(ErrorOf(r).find("self-relation"), std::string::npos);
+  r = Valid();
+  r.set_source_name(std::string("\xff\xfe", 2));
+  EXPECT_NE(ErrorOf(r).find("relations[0].source_name: is not valid UTF-8"), std::string::npos);
+  r = Valid();
+  r.set_source("");
+  EXPECT_NE(ErrorOf(r).find("relations[0].source: is required"), std::string::npos);
+  r = Valid();
+  r.set_source("Not A Slug");
+  EXPECT_NE(ErrorOf(r).find("relations[0].source"), std::string::npos);
+  r = Valid();
+  r.set_confidence(1.5);
+  EXPECT_NE(ErrorOf(r).find("relations[0].confidence"), std::string::npos);
+  r = Valid();
+  r.set_weight(-3);
+  EXPECT_NE(ErrorOf(r).find("relations[0].weight"), std::string::npos);
+  r = Valid();
+  r.mutable_evidence()->set_sentence(std::string(70000, 'x'));
+  EXPECT_NE(ErrorOf(r).find("relations[0].evidence.sentence"), std::string::npos);
+}
+
+TEST(ConvertTest, ActorsAndFiltersAreValidated) {
+  v1::Actor a;
+  a.set_id("Bad Id");
+  a.set_name("x");
+  EXPECT_FALSE(FromProto(a, "actors[0]").ok());
+  a.set_id("ok");
+  a.set_name("");
+  EXPECT_NE(std::string(FromProto(a, "actors[0]").status().message()).find("actors[0].name"),
+            std::string::npos);
+  a.set_name("Ok");
+  auto* role = a.add_roles();
+  role->set_target("turkey");
+  role->set_kind(v1::FIGHT);
+  EXPECT_NE(std::string(FromProto(a, "actors[0]").status().message()).find("roles[0].kind"),
+            std::string::npos);
+
+  v1::RelationFilter f;
+  f.set_since("2020-05-01");
+  f.set_until("2020-01-01");
+  EXPECT_NE(std::string(FromProto(f, "filter").status().message()).find("filter.since"),
+            std::string::npos);
+  f.Clear();
+  f.add_kinds(static_cast<v1::RelationKind>(99));
+  EXPECT_NE(std::string(FromProto(f, "filter").status().message()).find("filter.kinds[0]"),
+            std::string::npos);
+  f.Clear();
+  f.add_kinds(v1::FIGHT);
+  f.set_sign(v1::NEGATIVE);
+  auto ok = FromProto(f, "filter");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->sign, -1);
+  EXPECT_EQ(ok->kinds_mask, 1u << static_cast<int>(RelationKind::kFight));
+}
+
+}  // namespace
+}  // namespace actorgraph
