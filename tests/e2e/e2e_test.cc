@@ -93,7 +93,7 @@ TEST_F(EndToEndTest, LoadQueryRestartLosesNothing) {
     ASSERT_TRUE(stub_->GetActor(&ctx, req, &actor).ok());
     EXPECT_EQ(actor.name(), "Khalifa Haftar");
     EXPECT_EQ(actor.kind(), v1::OTHER);
-    EXPECT_EQ(actor.observation_count(), 4);
+    EXPECT_EQ(actor.observation_count(), 3);
   }
   // Russia to the GNA: two hops through Haftar, each edge with its sentence.
   {
