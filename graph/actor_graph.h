@@ -9,12 +9,15 @@
 #define ACTORGRAPH_GRAPH_ACTOR_GRAPH_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "graph/types.h"
 
@@ -51,8 +54,8 @@ struct PathEdge {
   std::string target;
   bool reversed = false;  // walked against its direction
   int64_t count = 0;
-  double weight = 0;      // sum of signed weights
-  int sign = 0;           // sign of weight
+  double weight = 0;  // sum of signed weights
+  int sign = 0;       // sign of weight
   Day first_seen = kNoDate;
   Day last_seen = kNoDate;
   std::vector<const Observation*> evidence;  // newest first, capped by max_evidence
@@ -61,8 +64,16 @@ struct PathEdge {
 struct FoundPath {
   std::vector<std::string> actors;  // from .. to
   std::vector<PathEdge> edges;
-  int sign = 1;                     // product of edge signs
-  double cost = 0;                  // hops
+  int sign = 1;     // product of edge signs
+  double cost = 0;  // hops, or the PathCost::kConfidence cost
+};
+
+// How FindPaths ranks paths. Raw signed weights are never a cost: shortest-path searches
+// cannot take negative costs, and a strong enemy is not a "long" edge.
+enum class PathCost : int {
+  kHops = 0,        // fewest edges
+  kConfidence = 1,  // per edge: 0.01 + -ln(noisy-or over passing observations of
+                    // confidence x recency decay), so confident, recent chains come first
 };
 
 struct PathQuery {
@@ -73,11 +84,24 @@ struct PathQuery {
   bool directed = false;
   int k = 1;
   int max_evidence = 3;
+  PathCost cost = PathCost::kHops;
+  // Product of the edge signs the path must have (+1 friend chain overall, -1 hostile
+  // overall, "the enemy of my enemy" is +1); 0 = any. Sign-0 edges never satisfy it.
+  int path_sign = 0;
+  // Only edges whose aggregate (sum of passing weights) is positive: support chains.
+  bool all_positive = false;
+  // Recency decay for PathCost::kConfidence: an observation `age` days before `as_of` counts
+  // 0.5^(age / half_life_days). 0 = no decay; as_of kNoDate = filter.until, else the newest
+  // observation in the graph.
+  double half_life_days = 0;
+  Day as_of = kNoDate;
+  // Polled during the search; returning true stops it with Cancelled. May be empty.
+  std::function<bool()> cancelled;
 };
 
 struct PathResult {
-  std::vector<FoundPath> paths;  // shortest first
-  bool truncated = false;        // more paths exist than returned
+  std::vector<FoundPath> paths;  // cheapest first; equal costs by fewer hops, then actor ids
+  bool truncated = false;        // more paths exist than returned (or a work cap was hit)
 };
 
 class ActorGraph {
@@ -122,14 +146,51 @@ class ActorGraph {
   // Observations matching `q`, newest first (undated last), ties by id.
   std::vector<const Observation*> Relations(const RelationQuery& q) const;
 
-  // Shortest paths by hops from q.from to q.to over edges with at least one observation
-  // passing q.filter. NotFound if either actor is unknown; InvalidArgument for bad limits.
+  // ---- Read access for the analytics in graph/ (stance, alliances, ranking, ...) ----------
+  // Actors have dense indices 0..actor_count()-1 in creation order; actors are never removed,
+  // so an index stays valid for the graph's lifetime. Edges likewise have dense ids
+  // 0..edge_count()-1; an edge whose observations were all retracted stays, empty.
+
+  // One directed edge: every observation from `source` to `target`, in insertion order.
+  struct EdgeRef {
+    uint32_t source = 0;
+    uint32_t target = 0;
+    std::span<const Observation* const> observations;
+  };
+  // The index of the actor with this id, or nullopt.
+  std::optional<uint32_t> IndexOf(std::string_view id) const;
+  // The actor at `index` (< actor_count()).
+  const Actor& ActorAt(uint32_t index) const;
+  size_t edge_count() const;
+  // The edge with id `edge` (< edge_count()).
+  EdgeRef EdgeAt(uint32_t edge) const;
+  // The id of the edge source -> target, or nullopt.
+  std::optional<uint32_t> FindEdge(uint32_t source, uint32_t target) const;
+  // Calls fn(edge id) for each edge leaving / entering actor `index`, in creation order.
+  void ForEachOutEdge(uint32_t index, absl::FunctionRef<void(uint32_t)> fn) const;
+  void ForEachInEdge(uint32_t index, absl::FunctionRef<void(uint32_t)> fn) const;
+  // The newest observation date in the graph, or kNoDate.
+  Day newest_date() const;
+
+  // Up to q.k loopless paths from q.from to q.to, cheapest first, over edges with at least
+  // one observation passing q.filter; every constraint (hops, sign, parity) is part of the
+  // search. NotFound if either actor is unknown; InvalidArgument naming the field for bad
+  // limits (max_hops 1..8, k 1..20, max_evidence 1..50); Cancelled when q.cancelled says so.
   absl::StatusOr<PathResult> FindPaths(const PathQuery& q) const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Summarises the observations of one directed edge that pass `filter`: count, weight sum and
+// its sign, first/last seen, and up to `max_evidence` of them newest first. count == 0 means
+// no observation passed.
+PathEdge SummarizeEdge(const ActorGraph::EdgeRef& edge, const ActorGraph& graph,
+                       const RelationFilter& filter, int max_evidence);
+
+// The order Relations() uses: newer date first, undated last, then by id.
+bool NewerFirst(const Observation* a, const Observation* b);
 
 // Folds a name for matching: lower case, Latin diacritics removed, punctuation and runs of
 // space collapsed to one space, a leading "the " dropped. "Erdoğan" and "erdogan" fold alike.

@@ -109,7 +109,7 @@ std::string FormatDay(Day day) {
   int y;
   unsigned m, d;
   CivilFromDays(day, y, m, d);
-  char buf[16];
+  char buf[32];  // roomy enough for any int year, which keeps -Wformat-truncation quiet
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   return buf;
 }

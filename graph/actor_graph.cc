@@ -1,0 +1,481 @@
+// ActorGraph over a Boost.Graph adjacency_list (bidirectionalS, vecS/vecS).
+//
+// Why adjacency_list and not a CSR snapshot: ingest is incremental (one observation at a
+// time, from a client stream) and reads need in- and out-edges; vecS vertices are never
+// removed (actors outlive their observations), so vertex descriptors double as dense actor
+// indices and never go stale. Each Boost edge carries only an index into `edges_`, which
+// holds the observation list, so the Boost edge property stays 4 bytes. A CSR snapshot can be
+// layered on later for very large read-mostly graphs without changing this API.
+#include "graph/actor_graph.h"
+
+#include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
+#include <cmath>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "graph/actor_jsonl.h"
+#include "graph/paths.h"
+#include "graph/strings.h"
+
+namespace actorgraph {
+
+bool RelationFilter::Matches(const Observation& o) const {
+  if (kinds_mask != 0 && (kinds_mask & (1u << static_cast<int>(o.kind))) == 0) return false;
+  if (sign != 0 && o.sign != sign) return false;
+  if (since == kNoDate && until == kNoDate) return true;
+  if (o.date == kNoDate) return false;
+  if (since != kNoDate && o.date < since) return false;
+  if (until != kNoDate && o.date > until) return false;
+  return true;
+}
+
+namespace {
+
+struct ActorNode {
+  Actor actor;
+  int64_t observations = 0;  // touching this actor, either direction
+};
+struct RelEdge {
+  uint32_t index = 0;  // into Impl::edges
+};
+struct EdgeData {
+  uint32_t source = 0;
+  uint32_t target = 0;
+  std::vector<const Observation*> observations;  // insertion order
+};
+using Graph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, ActorNode, RelEdge>;
+
+uint64_t PairKey(uint32_t s, uint32_t t) { return (uint64_t{s} << 32) | t; }
+
+// ---- FoldName ------------------------------------------------------------------------------
+
+struct FoldRange {
+  char32_t first, last;
+  const char* ascii;  // replacement; " " for punctuation
+};
+// Latin letters with diacritics -> ASCII, and non-ASCII punctuation -> space.
+constexpr FoldRange kFolds[] = {
+    {0x00A0, 0x00BF, " "},  {0x00C0, 0x00C5, "a"},  {0x00C6, 0x00C6, "ae"}, {0x00C7, 0x00C7, "c"},
+    {0x00C8, 0x00CB, "e"},  {0x00CC, 0x00CF, "i"},  {0x00D0, 0x00D0, "d"},  {0x00D1, 0x00D1, "n"},
+    {0x00D2, 0x00D6, "o"},  {0x00D7, 0x00D7, " "},  {0x00D8, 0x00D8, "o"},  {0x00D9, 0x00DC, "u"},
+    {0x00DD, 0x00DD, "y"},  {0x00DE, 0x00DE, "th"}, {0x00DF, 0x00DF, "ss"}, {0x00E0, 0x00E5, "a"},
+    {0x00E6, 0x00E6, "ae"}, {0x00E7, 0x00E7, "c"},  {0x00E8, 0x00EB, "e"},  {0x00EC, 0x00EF, "i"},
+    {0x00F0, 0x00F0, "d"},  {0x00F1, 0x00F1, "n"},  {0x00F2, 0x00F6, "o"},  {0x00F7, 0x00F7, " "},
+    {0x00F8, 0x00F8, "o"},  {0x00F9, 0x00FC, "u"},  {0x00FD, 0x00FD, "y"},  {0x00FE, 0x00FE, "th"},
+    {0x00FF, 0x00FF, "y"},  {0x0100, 0x0105, "a"},  {0x0106, 0x010D, "c"},  {0x010E, 0x0111, "d"},
+    {0x0112, 0x011B, "e"},  {0x011C, 0x0123, "g"},  {0x0124, 0x0127, "h"},  {0x0128, 0x0131, "i"},
+    {0x0132, 0x0133, "ij"}, {0x0134, 0x0135, "j"},  {0x0136, 0x0138, "k"},  {0x0139, 0x0142, "l"},
+    {0x0143, 0x014B, "n"},  {0x014C, 0x0151, "o"},  {0x0152, 0x0153, "oe"}, {0x0154, 0x0159, "r"},
+    {0x015A, 0x0161, "s"},  {0x0162, 0x0167, "t"},  {0x0168, 0x0173, "u"},  {0x0174, 0x0175, "w"},
+    {0x0176, 0x0178, "y"},  {0x0179, 0x017E, "z"},  {0x017F, 0x017F, "s"},  {0x0218, 0x0219, "s"},
+    {0x021A, 0x021B, "t"},  {0x2000, 0x206F, " "},  {0x3000, 0x3003, " "},
+};
+
+// Decodes one code point at s[i]; returns its length, or 1 with cp = U+FFFD when malformed.
+int DecodeUtf8(std::string_view s, size_t i, char32_t& cp) {
+  unsigned char c = s[i];
+  int len = c < 0x80             ? 1
+            : (c & 0xE0) == 0xC0 ? 2
+            : (c & 0xF0) == 0xE0 ? 3
+            : (c & 0xF8) == 0xF0 ? 4
+                                 : 0;
+  if (len == 0 || i + len > s.size()) {
+    cp = 0xFFFD;
+    return 1;
+  }
+  cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+  for (int k = 1; k < len; ++k) {
+    unsigned char cc = s[i + k];
+    if ((cc & 0xC0) != 0x80) {
+      cp = 0xFFFD;
+      return 1;
+    }
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  return len;
+}
+
+}  // namespace
+
+std::string FoldName(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  bool pending_space = false;
+  auto emit = [&](std::string_view piece) {
+    for (char c : piece) {
+      if (c == ' ') {
+        pending_space = true;
+        continue;
+      }
+      if (pending_space && !out.empty()) out.push_back(' ');
+      pending_space = false;
+      out.push_back(c);
+    }
+  };
+  for (size_t i = 0; i < name.size();) {
+    char32_t cp;
+    int len = DecodeUtf8(name, i, cp);
+    if (cp < 0x80) {
+      char c = static_cast<char>(cp);
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+      emit(alnum ? std::string_view(&c, 1) : std::string_view(" "));
+    } else if (cp >= 0x0300 && cp <= 0x036F) {
+      // Combining diacritical marks (decomposed input): dropped.
+    } else if (cp == 0xFFFD) {
+      emit(" ");
+    } else {
+      const FoldRange* hit = nullptr;
+      for (const FoldRange& r : kFolds) {
+        if (cp >= r.first && cp <= r.last) {
+          hit = &r;
+          break;
+        }
+      }
+      emit(hit ? std::string_view(hit->ascii) : name.substr(i, len));
+    }
+    i += len;
+  }
+  if (out.rfind("the ", 0) == 0) out.erase(0, 4);
+  return out;
+}
+
+// ---- Impl ------------------------------------------------------------------------------------
+
+struct ActorGraph::Impl {
+  Graph g;
+  std::vector<EdgeData> edges;
+  std::unordered_map<std::string, uint32_t> actor_index;  // id -> vertex
+  std::unordered_map<uint64_t, uint32_t> edge_index;      // PairKey(s, t) -> edges index
+  // Owns every observation; the key views the owned id.
+  std::unordered_map<std::string_view, std::unique_ptr<Observation>> observations;
+  std::unordered_map<std::string, std::vector<const Observation*>> by_doc;
+  // Folded id, name and aliases -> actors carrying that key.
+  std::unordered_map<std::string, std::vector<uint32_t>> names;
+  std::vector<std::vector<std::string>> keys_of;  // vertex -> its folded keys
+  Day newest = kNoDate;
+
+  const Actor& actor(uint32_t v) const { return g[v].actor; }
+
+  void IndexNames(uint32_t v) {
+    const Actor& a = g[v].actor;
+    std::vector<std::string> keys;
+    auto add = [&](std::string_view s) {
+      std::string k = FoldName(s);
+      if (!k.empty() && std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+    };
+    add(a.id);
+    add(a.name);
+    for (const std::string& al : a.aliases) add(al);
+    for (const std::string& k : keys) names[k].push_back(v);
+    keys_of[v] = std::move(keys);
+  }
+
+  void UnindexNames(uint32_t v) {
+    for (const std::string& k : keys_of[v]) {
+      auto it = names.find(k);
+      if (it == names.end()) continue;
+      std::erase(it->second, v);
+      if (it->second.empty()) names.erase(it);
+    }
+    keys_of[v].clear();
+  }
+
+  uint32_t AddActor(Actor a) {
+    uint32_t v = static_cast<uint32_t>(boost::add_vertex(ActorNode{std::move(a), 0}, g));
+    actor_index.emplace(g[v].actor.id, v);
+    keys_of.emplace_back();
+    IndexNames(v);
+    return v;
+  }
+
+  uint32_t EnsureActor(const std::string& id, const std::string& name, const std::string& country) {
+    auto it = actor_index.find(id);
+    if (it != actor_index.end()) return it->second;
+    Actor a;
+    a.id = id;
+    a.kind = ActorKind::kOther;
+    a.name = name.empty() ? id : name;
+    a.country = country;
+    return AddActor(std::move(a));
+  }
+
+  uint32_t EnsureEdge(uint32_t s, uint32_t t) {
+    auto [it, inserted] = edge_index.emplace(PairKey(s, t), static_cast<uint32_t>(edges.size()));
+    if (!inserted) return it->second;
+    uint32_t e = it->second;
+    EdgeData d;
+    d.source = s;
+    d.target = t;
+    edges.push_back(std::move(d));
+    boost::add_edge(s, t, RelEdge{e}, g);
+    return e;
+  }
+};
+
+ActorGraph::ActorGraph() : impl_(std::make_unique<Impl>()) {}
+ActorGraph::~ActorGraph() = default;
+ActorGraph::ActorGraph(ActorGraph&&) noexcept = default;
+ActorGraph& ActorGraph::operator=(ActorGraph&&) noexcept = default;
+
+absl::StatusOr<bool> ActorGraph::UpsertActor(Actor a) {
+  if (a.id.empty()) return absl::InvalidArgumentError("field \"id\": is empty");
+  if (!IsValidActorId(a.id)) {
+    return absl::InvalidArgumentError(
+        StrCat("field \"id\": \"", a.id, "\" is not a lower-case slug"));
+  }
+  if (a.name.empty()) a.name = a.id;
+  auto it = impl_->actor_index.find(a.id);
+  if (it == impl_->actor_index.end()) {
+    impl_->AddActor(std::move(a));
+    return true;
+  }
+  uint32_t v = it->second;
+  impl_->UnindexNames(v);
+  impl_->g[v].actor = std::move(a);
+  impl_->IndexNames(v);
+  return false;
+}
+
+absl::StatusOr<bool> ActorGraph::AddObservation(Observation o) {
+  if (o.id.empty()) return absl::InvalidArgumentError("field \"id\": is empty");
+  if (o.source.empty()) return absl::InvalidArgumentError("field \"source\": is empty");
+  if (o.target.empty()) return absl::InvalidArgumentError("field \"target\": is empty");
+  if (o.source == o.target) {
+    return absl::InvalidArgumentError("field \"target\": equals source (self-relation)");
+  }
+  for (const auto* f : {&o.source, &o.target}) {
+    if (!IsValidActorId(*f)) {
+      return absl::InvalidArgumentError(StrCat("field \"", f == &o.source ? "source" : "target",
+                                               "\": \"", *f, "\" is not a lower-case slug"));
+    }
+  }
+  Impl& m = *impl_;
+  if (m.observations.count(o.id) != 0) return false;
+  uint32_t s = m.EnsureActor(o.source, o.source_name, o.source_country);
+  uint32_t t = m.EnsureActor(o.target, o.target_name, o.target_country);
+  uint32_t e = m.EnsureEdge(s, t);
+  auto owned = std::make_unique<Observation>(std::move(o));
+  const Observation* p = owned.get();
+  m.observations.emplace(std::string_view(p->id), std::move(owned));
+  m.edges[e].observations.push_back(p);
+  m.by_doc[p->evidence.doc].push_back(p);
+  ++m.g[s].observations;
+  ++m.g[t].observations;
+  if (p->date != kNoDate && (m.newest == kNoDate || p->date > m.newest)) m.newest = p->date;
+  return true;
+}
+
+int64_t ActorGraph::RetractDocument(std::string_view doc) {
+  Impl& m = *impl_;
+  auto it = m.by_doc.find(std::string(doc));
+  if (it == m.by_doc.end()) return 0;
+  std::vector<const Observation*> gone = std::move(it->second);
+  m.by_doc.erase(it);
+  for (const Observation* p : gone) {
+    uint32_t s = m.actor_index.at(p->source), t = m.actor_index.at(p->target);
+    std::erase(m.edges[m.edge_index.at(PairKey(s, t))].observations, p);
+    --m.g[s].observations;
+    --m.g[t].observations;
+  }
+  // Erase last: `gone` and the edge lists point into the owned observations.
+  for (const Observation* p : gone) m.observations.erase(std::string_view(p->id));
+  m.newest = kNoDate;
+  for (const auto& [id, o] : m.observations) {
+    if (o->date != kNoDate && (m.newest == kNoDate || o->date > m.newest)) m.newest = o->date;
+  }
+  return static_cast<int64_t>(gone.size());
+}
+
+const Actor* ActorGraph::FindActor(std::string_view id) const {
+  auto it = impl_->actor_index.find(std::string(id));
+  return it == impl_->actor_index.end() ? nullptr : &impl_->actor(it->second);
+}
+
+std::optional<std::string> ActorGraph::Resolve(std::string_view name) const {
+  if (const Actor* a = FindActor(name)) return a->id;
+  const Impl& m = *impl_;
+  std::string key = FoldName(name);
+  if (key.empty()) return std::nullopt;
+  auto it = m.names.find(key);
+  if (it == m.names.end()) return std::nullopt;
+  // Ids win over names and aliases; then the busiest actor; then the smaller id.
+  auto rank = [&](uint32_t v) {
+    return std::make_tuple(FoldName(m.actor(v).id) == key ? 0 : 1, -m.g[v].observations,
+                           std::string_view(m.actor(v).id));
+  };
+  uint32_t best = *std::min_element(it->second.begin(), it->second.end(),
+                                    [&](uint32_t a, uint32_t b) { return rank(a) < rank(b); });
+  return m.actor(best).id;
+}
+
+std::vector<ResolveCandidate> ActorGraph::ResolveCandidates(std::string_view name,
+                                                            size_t max) const {
+  const Impl& m = *impl_;
+  std::string key = FoldName(name);
+  std::vector<ResolveCandidate> out;
+  if (key.empty() || max == 0) return out;
+  const uint32_t n = static_cast<uint32_t>(boost::num_vertices(m.g));
+  for (uint32_t v = 0; v < n; ++v) {
+    const Actor& a = m.actor(v);
+    ResolveCandidate best;
+    // keys_of[v] follows the order id, name, aliases; report the original spelling.
+    std::vector<std::string_view> originals = {a.id, a.name};
+    for (const std::string& al : a.aliases) originals.push_back(al);
+    for (std::string_view original : originals) {
+      std::string k = FoldName(original);
+      if (k.empty()) continue;
+      double score = k == key                           ? 1.0
+                     : k.rfind(key, 0) == 0             ? 0.8
+                     : k.find(key) != std::string::npos ? 0.5
+                                                        : 0.0;
+      if (score > best.score) {
+        best.actor = &a;
+        best.score = score;
+        best.matched = std::string(original);
+      }
+    }
+    if (best.actor != nullptr) out.push_back(std::move(best));
+  }
+  std::sort(out.begin(), out.end(), [&](const ResolveCandidate& x, const ResolveCandidate& y) {
+    if (x.score != y.score) return x.score > y.score;
+    int64_t cx = ObservationCount(x.actor->id), cy = ObservationCount(y.actor->id);
+    if (cx != cy) return cx > cy;
+    return x.actor->id < y.actor->id;
+  });
+  if (out.size() > max) out.resize(max);
+  return out;
+}
+
+std::vector<const Actor*> ActorGraph::Actors() const {
+  std::vector<const Actor*> out;
+  out.reserve(actor_count());
+  for (uint32_t v = 0; v < actor_count(); ++v) out.push_back(&impl_->actor(v));
+  std::sort(out.begin(), out.end(), [](const Actor* a, const Actor* b) { return a->id < b->id; });
+  return out;
+}
+
+size_t ActorGraph::actor_count() const { return boost::num_vertices(impl_->g); }
+size_t ActorGraph::observation_count() const { return impl_->observations.size(); }
+
+int64_t ActorGraph::ObservationCount(std::string_view id) const {
+  auto v = IndexOf(id);
+  return v ? impl_->g[*v].observations : 0;
+}
+
+const Observation* ActorGraph::FindObservation(std::string_view id) const {
+  auto it = impl_->observations.find(id);
+  return it == impl_->observations.end() ? nullptr : it->second.get();
+}
+
+bool NewerFirst(const Observation* a, const Observation* b) {
+  if (a->date != b->date) {
+    if (a->date == kNoDate) return false;
+    if (b->date == kNoDate) return true;
+    return a->date > b->date;
+  }
+  return a->id < b->id;
+}
+
+std::vector<const Observation*> ActorGraph::Relations(const RelationQuery& q) const {
+  const Impl& m = *impl_;
+  std::vector<const Observation*> out;
+  auto consider = [&](const Observation* o) {
+    if (!q.doc.empty() && o->evidence.doc != q.doc) return;
+    if (q.filter.Matches(*o)) out.push_back(o);
+  };
+  if (!q.actor.empty()) {
+    auto v = IndexOf(q.actor);
+    if (!v) return out;
+    std::optional<uint32_t> w;
+    if (!q.other.empty()) {
+      w = IndexOf(q.other);
+      if (!w) return out;
+    }
+    auto scan = [&](uint32_t e, uint32_t other_end) {
+      if (w && other_end != *w) return;
+      for (const Observation* o : m.edges[e].observations) consider(o);
+    };
+    ForEachOutEdge(*v, [&](uint32_t e) { scan(e, m.edges[e].target); });
+    ForEachInEdge(*v, [&](uint32_t e) { scan(e, m.edges[e].source); });
+  } else if (!q.doc.empty()) {
+    auto it = m.by_doc.find(q.doc);
+    if (it != m.by_doc.end()) {
+      for (const Observation* o : it->second) consider(o);
+    }
+  } else {
+    for (const auto& [id, o] : m.observations) consider(o.get());
+  }
+  std::sort(out.begin(), out.end(), NewerFirst);
+  return out;
+}
+
+std::optional<uint32_t> ActorGraph::IndexOf(std::string_view id) const {
+  auto it = impl_->actor_index.find(std::string(id));
+  if (it == impl_->actor_index.end()) return std::nullopt;
+  return it->second;
+}
+
+const Actor& ActorGraph::ActorAt(uint32_t index) const { return impl_->actor(index); }
+
+size_t ActorGraph::edge_count() const { return impl_->edges.size(); }
+
+ActorGraph::EdgeRef ActorGraph::EdgeAt(uint32_t edge) const {
+  const EdgeData& d = impl_->edges[edge];
+  return EdgeRef{d.source, d.target, d.observations};
+}
+
+std::optional<uint32_t> ActorGraph::FindEdge(uint32_t source, uint32_t target) const {
+  auto it = impl_->edge_index.find(PairKey(source, target));
+  if (it == impl_->edge_index.end()) return std::nullopt;
+  return it->second;
+}
+
+void ActorGraph::ForEachOutEdge(uint32_t index, absl::FunctionRef<void(uint32_t)> fn) const {
+  const Graph& g = impl_->g;
+  for (auto [it, end] = boost::out_edges(index, g); it != end; ++it) fn(g[*it].index);
+}
+
+void ActorGraph::ForEachInEdge(uint32_t index, absl::FunctionRef<void(uint32_t)> fn) const {
+  const Graph& g = impl_->g;
+  for (auto [it, end] = boost::in_edges(index, g); it != end; ++it) fn(g[*it].index);
+}
+
+Day ActorGraph::newest_date() const { return impl_->newest; }
+
+absl::StatusOr<PathResult> ActorGraph::FindPaths(const PathQuery& q) const {
+  return FindPathsIn(*this, q);
+}
+
+PathEdge SummarizeEdge(const ActorGraph::EdgeRef& edge, const ActorGraph& graph,
+                       const RelationFilter& filter, int max_evidence) {
+  PathEdge out;
+  out.source = graph.ActorAt(edge.source).id;
+  out.target = graph.ActorAt(edge.target).id;
+  for (const Observation* o : edge.observations) {
+    if (!filter.Matches(*o)) continue;
+    ++out.count;
+    out.weight += o->weight;
+    if (o->date != kNoDate) {
+      if (out.first_seen == kNoDate || o->date < out.first_seen) out.first_seen = o->date;
+      if (out.last_seen == kNoDate || o->date > out.last_seen) out.last_seen = o->date;
+    }
+    out.evidence.push_back(o);
+  }
+  out.sign = out.weight > 0 ? 1 : out.weight < 0 ? -1 : 0;
+  size_t cap = static_cast<size_t>(std::max(max_evidence, 0));
+  if (out.evidence.size() > cap) {
+    std::partial_sort(out.evidence.begin(), out.evidence.begin() + cap, out.evidence.end(),
+                      NewerFirst);
+    out.evidence.resize(cap);
+  } else {
+    std::sort(out.evidence.begin(), out.evidence.end(), NewerFirst);
+  }
+  return out;
+}
+
+}  // namespace actorgraph

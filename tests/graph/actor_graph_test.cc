@@ -1,0 +1,281 @@
+#include "graph/actor_graph.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/graph/test_graph.h"
+
+namespace actorgraph {
+namespace {
+
+using ::actorgraph::testing::Add;
+using ::actorgraph::testing::Build;
+using ::actorgraph::testing::D;
+using ::actorgraph::testing::LibyaGraph;
+using ::actorgraph::testing::Obs;
+
+std::vector<std::string> Ids(const std::vector<const Observation*>& obs) {
+  std::vector<std::string> out;
+  for (const Observation* o : obs)
+    out.push_back(o->source + ">" + o->target + "@" + FormatDay(o->date));
+  return out;
+}
+
+TEST(ActorGraphTest, AddObservationIsIdempotent) {
+  ActorGraph g;
+  Observation o = Obs("russia", "haftar", RelationKind::kSupport);
+  auto first = g.AddObservation(o);
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(*first);
+  auto again = g.AddObservation(o);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
+  EXPECT_EQ(g.observation_count(), 1u);
+  EXPECT_EQ(g.ObservationCount("russia"), 1);
+  EXPECT_NE(g.FindObservation(o.id), nullptr);
+}
+
+TEST(ActorGraphTest, AddObservationRejectsBadFields) {
+  ActorGraph g;
+  Observation o = Obs("a", "b", RelationKind::kMeet);
+  o.id.clear();
+  EXPECT_EQ(g.AddObservation(o).status().code(), absl::StatusCode::kInvalidArgument);
+  o = Obs("a", "a", RelationKind::kMeet);
+  EXPECT_EQ(g.AddObservation(o).status().code(), absl::StatusCode::kInvalidArgument);
+  o = Obs("", "b", RelationKind::kMeet);
+  EXPECT_EQ(g.AddObservation(o).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(g.actor_count(), 0u);
+}
+
+TEST(ActorGraphTest, CreatesUnknownActorsFromTheObservation) {
+  ActorGraph g;
+  Observation o = Obs("russia", "khalifa-haftar", RelationKind::kSupport);
+  o.target_name = "Khalifa Haftar";
+  o.target_country = "LBY";
+  Add(g, o);
+  const Actor* a = g.FindActor("khalifa-haftar");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->kind, ActorKind::kOther);
+  EXPECT_EQ(a->name, "Khalifa Haftar");
+  EXPECT_EQ(a->country, "LBY");
+  EXPECT_EQ(g.actor_count(), 2u);
+}
+
+TEST(ActorGraphTest, UpsertReplacesAndKeepsObservations) {
+  ActorGraph g = Build({
+      {"turkey", "gna", RelationKind::kAid, "2020-01-13", "doc"},
+  });
+  Actor t;
+  t.id = "turkey";
+  t.kind = ActorKind::kState;
+  t.name = "Turkey";
+  t.aliases = {"T\xC3\xBCrkiye", "Ankara"};
+  auto created = g.UpsertActor(t);
+  ASSERT_TRUE(created.ok());
+  EXPECT_FALSE(*created);
+  EXPECT_EQ(g.FindActor("turkey")->kind, ActorKind::kState);
+  EXPECT_EQ(g.ObservationCount("turkey"), 1);
+  EXPECT_EQ(g.Resolve("ankara"), "turkey");
+  t.aliases = {"Anatolia"};
+  ASSERT_TRUE(g.UpsertActor(t).ok());
+  EXPECT_FALSE(g.Resolve("ankara").has_value());  // the old alias is gone
+  EXPECT_EQ(g.Resolve("Anatolia"), "turkey");
+  Actor bad;
+  bad.id = "Not A Slug";
+  EXPECT_EQ(g.UpsertActor(bad).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(FoldNameTest, FoldsCaseDiacriticsPunctuationAndArticle) {
+  EXPECT_EQ(FoldName("Erdo\xC4\x9F"
+                     "an"),
+            "erdogan");
+  EXPECT_EQ(FoldName("Re\xC3\xA7"
+                     "ep Tayyip  ERDO\xC4\x9E"
+                     "AN"),
+            "recep tayyip erdogan");
+  EXPECT_EQ(FoldName("The Government of National Accord"), "government of national accord");
+  EXPECT_EQ(FoldName("  Fa\xC3\xA7"
+                     "ade, \xC3\xA9t\xC3\xA9 & S\xC3\xB6z\xC3\xBC!  "),
+            "facade ete sozu");
+  EXPECT_EQ(FoldName("\xC5\x9E"
+                     "am \xC3\xA1 l'\xC3\xBC"),
+            "sam a l u");
+  EXPECT_EQ(FoldName("Stra\xC3\x9F"
+                     "e"),
+            "strasse");
+  EXPECT_EQ(FoldName("e\xCC\x81t\xC3\xA9"), "ete");  // decomposed accent
+  EXPECT_EQ(FoldName("U.S.-backed"), "u s backed");
+  EXPECT_EQ(FoldName("theocracy"), "theocracy");
+  EXPECT_EQ(FoldName("\xE2\x80\x9CQuoted\xE2\x80\x9D"), "quoted");
+  EXPECT_EQ(FoldName(""), "");
+}
+
+class ResolveTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Actor e;
+    e.id = "erdogan";
+    e.kind = ActorKind::kPerson;
+    e.name =
+        "Recep Tayyip Erdo\xC4\x9F"
+        "an";
+    e.aliases = {
+        "Erdo\xC4\x9F"
+        "an",
+        "Turkish President"};
+    ASSERT_TRUE(g_.UpsertActor(e).ok());
+    Actor gna;
+    gna.id = "gna";
+    gna.name = "Government of National Accord";
+    gna.aliases = {"Tripoli government"};
+    ASSERT_TRUE(g_.UpsertActor(gna).ok());
+    Actor t;
+    t.id = "turkey";
+    t.name = "Turkey";
+    t.aliases = {"Turkish President"};  // deliberately ambiguous with erdogan
+    ASSERT_TRUE(g_.UpsertActor(t).ok());
+    Add(g_, Obs("turkey", "gna", RelationKind::kAid, "2020-01-01", "d", 1));
+    Add(g_, Obs("turkey", "gna", RelationKind::kMeet, "2020-01-02", "d", 2));
+    Add(g_, Obs("erdogan", "gna", RelationKind::kMeet, "2020-01-02", "d", 3));
+  }
+  ActorGraph g_;
+};
+
+TEST_F(ResolveTest, MatchesIdsNamesAndAliasesIgnoringDiacritics) {
+  EXPECT_EQ(g_.Resolve("erdogan"), "erdogan");
+  EXPECT_EQ(g_.Resolve("ERDOGAN"), "erdogan");
+  EXPECT_EQ(g_.Resolve("Erdo\xC4\x9F"
+                       "an"),
+            "erdogan");
+  EXPECT_EQ(g_.Resolve("recep tayyip erdogan"), "erdogan");
+  EXPECT_EQ(g_.Resolve("the Government of National Accord"), "gna");
+  EXPECT_EQ(g_.Resolve("tripoli government"), "gna");
+  EXPECT_FALSE(g_.Resolve("Haftar").has_value());
+  EXPECT_FALSE(g_.Resolve("").has_value());
+}
+
+TEST_F(ResolveTest, AmbiguousAliasPicksTheBusiestActor) {
+  EXPECT_EQ(g_.Resolve("turkish president"), "turkey");  // 2 observations against 1
+}
+
+TEST_F(ResolveTest, CandidatesRankExactThenPrefixThenSubstring) {
+  auto c = g_.ResolveCandidates("Erdo", 10);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].actor->id, "erdogan");
+  EXPECT_DOUBLE_EQ(c[0].score, 0.8);
+  c = g_.ResolveCandidates("turkish president", 10);
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_DOUBLE_EQ(c[0].score, 1.0);
+  EXPECT_EQ(c[0].actor->id, "turkey");  // busier first among equal scores
+  c = g_.ResolveCandidates("national", 10);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].actor->id, "gna");
+  EXPECT_DOUBLE_EQ(c[0].score, 0.5);
+  EXPECT_EQ(c[0].matched, "Government of National Accord");
+  c = g_.ResolveCandidates("r", 1);
+  EXPECT_EQ(c.size(), 1u);
+}
+
+TEST(RelationsTest, NewestFirstUndatedLastTiesById) {
+  ActorGraph g = Build({
+      {"a", "b", RelationKind::kMeet},
+      {"a", "b", RelationKind::kAid, "2020-03-01"},
+      {"c", "a", RelationKind::kFight, ""},
+      {"b", "a", RelationKind::kCriticize, "2020-02-01"},
+      {"c", "b", RelationKind::kMeet, "2020-02-01"},
+  });
+  RelationQuery q;
+  q.actor = "a";
+  auto r = g.Relations(q);
+  EXPECT_EQ(Ids(r), (std::vector<std::string>{"a>b@2020-03-01", "b>a@2020-02-01", "a>b@2020-01-01",
+                                              "c>a@"}));
+  q.actor.clear();
+  r = g.Relations(q);
+  ASSERT_EQ(r.size(), 5u);
+  ASSERT_EQ(r[1]->date, r[2]->date);
+  EXPECT_LT(r[1]->id, r[2]->id);
+  EXPECT_EQ(r.back()->date, kNoDate);
+}
+
+TEST(RelationsTest, FiltersByPairKindSignWindowAndDocument) {
+  ActorGraph g = testing::LibyaGraph();
+  RelationQuery q;
+  q.actor = "haftar";
+  q.other = "russia";
+  EXPECT_EQ(g.Relations(q).size(), 2u);  // both directions
+  q.filter.sign = -1;
+  ASSERT_EQ(g.Relations(q).size(), 1u);
+  EXPECT_EQ(g.Relations(q)[0]->kind, RelationKind::kReject);
+  q = {};
+  q.actor = "turkey";
+  q.filter.AddKind(RelationKind::kAid);
+  q.filter.AddKind(RelationKind::kThreaten);
+  EXPECT_EQ(g.Relations(q).size(), 2u);
+  q = {};
+  q.filter.since = D("2020-01-10");
+  q.filter.until = D("2020-01-13");
+  EXPECT_EQ(g.Relations(q).size(), 3u);  // fight 10th, two on the 13th
+  q = {};
+  q.doc = "cairo";
+  EXPECT_EQ(g.Relations(q).size(), 2u);
+  q.actor = "russia";
+  EXPECT_TRUE(g.Relations(q).empty());
+  q = {};
+  q.actor = "nobody";
+  EXPECT_TRUE(g.Relations(q).empty());
+}
+
+TEST(RelationFilterTest, UndatedMatchesOnlyAnUnboundedWindow) {
+  Observation o = Obs("a", "b", RelationKind::kMeet, "");
+  RelationFilter f;
+  EXPECT_TRUE(f.Matches(o));
+  f.since = D("2020-01-01");
+  EXPECT_FALSE(f.Matches(o));
+  o.date = D("2020-01-01");
+  EXPECT_TRUE(f.Matches(o));
+  f.until = D("2019-12-31");
+  EXPECT_FALSE(f.Matches(o));
+}
+
+TEST(ActorGraphTest, RetractDocumentRemovesItsObservationsOnly) {
+  ActorGraph g = LibyaGraph();
+  const size_t before = g.observation_count();
+  EXPECT_EQ(g.RetractDocument("moscow"), 5);
+  EXPECT_EQ(g.observation_count(), before - 5);
+  EXPECT_EQ(g.RetractDocument("moscow"), 0);
+  EXPECT_EQ(g.RetractDocument("never-seen"), 0);
+  EXPECT_EQ(g.ObservationCount("russia"), 0);
+  EXPECT_NE(g.FindActor("russia"), nullptr);  // actors outlive their observations
+  RelationQuery q;
+  q.actor = "turkey";
+  EXPECT_EQ(g.Relations(q).size(), 2u);  // Egypt's, from cairo
+  // The path Russia - Haftar is gone with the document.
+  PathQuery pq;
+  pq.from = "russia";
+  pq.to = "haftar";
+  auto r = g.FindPaths(pq);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->paths.empty());
+  // Re-ingesting the document restores it.
+  Add(g, Obs("russia", "haftar", RelationKind::kSupport, "2020-01-13", "moscow", 100));
+  EXPECT_EQ(g.FindPaths(pq)->paths.size(), 1u);
+}
+
+TEST(ActorGraphTest, ActorsAreListedInIdOrder) {
+  ActorGraph g = LibyaGraph();
+  std::vector<std::string> ids;
+  for (const Actor* a : g.Actors()) ids.push_back(a->id);
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"egypt", "gna", "haftar", "russia", "sarraj", "turkey"}));
+}
+
+TEST(ActorGraphTest, IsMovable) {
+  ActorGraph g = LibyaGraph();
+  ActorGraph h = std::move(g);
+  EXPECT_EQ(h.actor_count(), 6u);
+}
+
+}  // namespace
+}  // namespace actorgraph

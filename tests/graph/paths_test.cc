@@ -1,0 +1,353 @@
+#include "graph/paths.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "graph/actor_graph.h"
+#include "tests/graph/test_graph.h"
+
+namespace actorgraph {
+namespace {
+
+using ::actorgraph::testing::Add;
+using ::actorgraph::testing::Build;
+using ::actorgraph::testing::D;
+using ::actorgraph::testing::Obs;
+using K = RelationKind;
+
+std::vector<std::vector<std::string>> ActorLists(const PathResult& r) {
+  std::vector<std::vector<std::string>> out;
+  for (const FoundPath& p : r.paths) out.push_back(p.actors);
+  return out;
+}
+
+PathQuery Query(const std::string& from, const std::string& to, bool directed = false) {
+  PathQuery q;
+  q.from = from;
+  q.to = to;
+  q.directed = directed;
+  return q;
+}
+
+// Properties that hold whether or not edge direction matters, on graphs whose edges all point
+// from the query's source towards its target.
+class PathsBothWaysTest : public ::testing::TestWithParam<bool> {
+ protected:
+  bool directed() const { return GetParam(); }
+};
+
+TEST_P(PathsBothWaysTest, ReturnsNoPathWhenDisconnected) {
+  ActorGraph g = Build({
+      {"a", "b", K::kMeet, "2020-01-13", "doc"},
+      {"c", "d", K::kMeet, "2020-01-13", "doc"},
+  });
+  auto r = g.FindPaths(Query("a", "d", directed()));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->paths.empty());
+  EXPECT_FALSE(r->truncated);
+}
+
+TEST_P(PathsBothWaysTest, FindsTheShortestChain) {
+  ActorGraph g = Build({
+      {"a", "b", K::kSupport},
+      {"b", "c", K::kFight, "2020-01-02"},
+      {"c", "d", K::kAid, "2020-01-03"},
+      {"a", "x", K::kMeet, "2020-01-03"},
+  });
+  auto r = g.FindPaths(Query("a", "d", directed()));
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->paths.size(), 1u);
+  const FoundPath& p = r->paths[0];
+  EXPECT_EQ(p.actors, (std::vector<std::string>{"a", "b", "c", "d"}));
+  EXPECT_DOUBLE_EQ(p.cost, 3);
+  EXPECT_EQ(p.sign, -1);
+  ASSERT_EQ(p.edges.size(), 3u);
+  EXPECT_EQ(p.edges[1].source, "b");
+  EXPECT_EQ(p.edges[1].target, "c");
+  EXPECT_FALSE(p.edges[1].reversed);
+  EXPECT_EQ(p.edges[1].sign, -1);
+  EXPECT_FALSE(r->truncated);
+}
+
+TEST_P(PathsBothWaysTest, RespectsMaxHops) {
+  ActorGraph g = Build({
+      {"a", "b", K::kMeet},
+      {"b", "c", K::kMeet},
+      {"c", "d", K::kMeet},
+  });
+  PathQuery q = Query("a", "d", directed());
+  q.max_hops = 2;
+  EXPECT_TRUE(g.FindPaths(q)->paths.empty());
+  q.max_hops = 3;
+  EXPECT_EQ(g.FindPaths(q)->paths.size(), 1u);
+}
+
+TEST_P(PathsBothWaysTest, UsesOnlyEdgesWithAPassingObservation) {
+  ActorGraph g = Build({
+      {"a", "b", K::kSupport},
+      {"b", "c", K::kFight, "2020-06-01"},
+      {"a", "y", K::kSupport},
+      {"y", "z", K::kSupport},
+      {"z", "c", K::kSupport},
+  });
+  PathQuery q = Query("a", "c", directed());
+  EXPECT_EQ(ActorLists(*g.FindPaths(q))[0], (std::vector<std::string>{"a", "b", "c"}));
+  q.filter.AddKind(K::kSupport);  // kind mask drops the FIGHT edge
+  EXPECT_EQ(ActorLists(*g.FindPaths(q))[0], (std::vector<std::string>{"a", "y", "z", "c"}));
+  q.filter = {};
+  q.filter.sign = 1;
+  EXPECT_EQ(ActorLists(*g.FindPaths(q))[0], (std::vector<std::string>{"a", "y", "z", "c"}));
+  q.filter = {};
+  q.filter.until = D("2020-03-01");  // the window drops the June fight
+  EXPECT_EQ(ActorLists(*g.FindPaths(q))[0], (std::vector<std::string>{"a", "y", "z", "c"}));
+  q.filter.since = D("2020-05-01");
+  q.filter.until = kNoDate;
+  EXPECT_TRUE(g.FindPaths(q)->paths.empty());
+}
+
+TEST_P(PathsBothWaysTest, ReturnsKPathsShortestFirstAndSaysWhenMoreExist) {
+  ActorGraph g = Build({
+      {"s", "a", K::kMeet},
+      {"a", "t", K::kMeet},
+      {"s", "b", K::kMeet},
+      {"b", "t", K::kMeet},
+      {"s", "c", K::kMeet},
+      {"c", "x", K::kMeet},
+      {"x", "t", K::kMeet},
+  });
+  PathQuery q = Query("s", "t", directed());
+  auto r = g.FindPaths(q);
+  EXPECT_EQ(r->paths.size(), 1u);
+  EXPECT_TRUE(r->truncated);  // a tie with the returned path exists
+  q.k = 2;
+  r = g.FindPaths(q);
+  ASSERT_EQ(r->paths.size(), 2u);
+  EXPECT_EQ(r->paths[0].edges.size(), 2u);
+  EXPECT_EQ(r->paths[1].edges.size(), 2u);
+  EXPECT_NE(r->paths[0].actors, r->paths[1].actors);
+  EXPECT_TRUE(r->truncated);
+  q.k = 3;
+  r = g.FindPaths(q);
+  ASSERT_EQ(r->paths.size(), 3u);
+  EXPECT_EQ(r->paths[2].actors, (std::vector<std::string>{"s", "c", "x", "t"}));
+  EXPECT_FALSE(r->truncated);
+  q.k = 20;
+  EXPECT_EQ(g.FindPaths(q)->paths.size(), 3u);
+}
+
+TEST_P(PathsBothWaysTest, PathsAreLoopless) {
+  // Every s-t walk through the cycle b-c-d revisits an actor, so only s-a-t exists.
+  ActorGraph g = Build({
+      {"s", "a", K::kMeet},
+      {"a", "t", K::kMeet},
+      {"a", "b", K::kMeet},
+      {"b", "c", K::kMeet},
+      {"c", "a", K::kMeet},
+  });
+  PathQuery q = Query("s", "t", directed());
+  q.k = 10;
+  q.max_hops = 8;
+  auto r = g.FindPaths(q);
+  ASSERT_EQ(r->paths.size(), 1u);
+  EXPECT_FALSE(r->truncated);
+}
+
+TEST_P(PathsBothWaysTest, AttachesPassingEvidenceNewestFirst) {
+  ActorGraph g = Build({
+      {"a", "b", K::kSupport},
+      {"a", "b", K::kAid, "2020-01-05"},
+      {"a", "b", K::kMeet, "2020-01-03"},
+      {"a", "b", K::kCriticize, "2020-01-04"},
+      {"a", "b", K::kMeet, "2021-01-01"},
+  });
+  PathQuery q = Query("a", "b", directed());
+  q.filter.until = D("2020-12-31");
+  q.max_evidence = 2;
+  auto r = g.FindPaths(q);
+  ASSERT_EQ(r->paths.size(), 1u);
+  const PathEdge& e = r->paths[0].edges[0];
+  EXPECT_EQ(e.count, 4);
+  EXPECT_DOUBLE_EQ(e.weight, 3.5 + 7.0 + 1.0 - 2.0);
+  EXPECT_EQ(e.sign, 1);
+  EXPECT_EQ(e.first_seen, D("2020-01-01"));
+  EXPECT_EQ(e.last_seen, D("2020-01-05"));
+  ASSERT_EQ(e.evidence.size(), 2u);
+  EXPECT_EQ(e.evidence[0]->kind, K::kAid);
+  EXPECT_EQ(e.evidence[1]->kind, K::kCriticize);
+}
+
+TEST_P(PathsBothWaysTest, AllPositiveFollowsSupportChainsOnly) {
+  ActorGraph g = Build({
+      {"s", "t", K::kFight},
+      {"s", "a", K::kSupport},
+      {"a", "t", K::kAid},
+  });
+  PathQuery q = Query("s", "t", directed());
+  EXPECT_EQ(ActorLists(*g.FindPaths(q))[0], (std::vector<std::string>{"s", "t"}));
+  q.all_positive = true;
+  auto r = g.FindPaths(q);
+  ASSERT_EQ(r->paths.size(), 1u);
+  EXPECT_EQ(r->paths[0].actors, (std::vector<std::string>{"s", "a", "t"}));
+  EXPECT_EQ(r->paths[0].sign, 1);
+}
+
+TEST_P(PathsBothWaysTest, PathSignSearchesOverParity) {
+  // s -(+)- a -(-)- t is negative; s -(-)- b -(-)- c -(+)- t is positive (enemy of my enemy).
+  ActorGraph g = Build({
+      {"s", "a", K::kSupport},
+      {"a", "t", K::kFight},
+      {"s", "b", K::kThreaten},
+      {"b", "c", K::kFight},
+      {"c", "t", K::kAid},
+  });
+  PathQuery q = Query("s", "t", directed());
+  q.path_sign = 1;
+  auto r = g.FindPaths(q);
+  ASSERT_EQ(r->paths.size(), 1u);
+  EXPECT_EQ(r->paths[0].actors, (std::vector<std::string>{"s", "b", "c", "t"}));
+  EXPECT_EQ(r->paths[0].sign, 1);
+  q.path_sign = -1;
+  r = g.FindPaths(q);
+  ASSERT_EQ(r->paths.size(), 1u);
+  EXPECT_EQ(r->paths[0].actors, (std::vector<std::string>{"s", "a", "t"}));
+}
+
+TEST_P(PathsBothWaysTest, ParityNeverReachedThroughAnActorTwice) {
+  // The only negative s-t walk goes round the odd cycle a-b-c-a: not a loopless path.
+  ActorGraph g = Build({
+      {"s", "a", K::kSupport},
+      {"a", "t", K::kSupport},
+      {"a", "b", K::kSupport},
+      {"b", "c", K::kSupport},
+      {"c", "a", K::kFight},
+  });
+  PathQuery q = Query("s", "t", directed());
+  q.path_sign = -1;
+  q.max_hops = 8;
+  auto r = g.FindPaths(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->paths.empty());
+  EXPECT_FALSE(r->truncated);
+}
+
+TEST_P(PathsBothWaysTest, ConfidenceCostPrefersSureAndRecentChains) {
+  ActorGraph g = Build({
+      {"s", "t", K::kMeet, "2020-01-01", "d", 0.1},
+      {"s", "a", K::kMeet},
+      {"a", "t", K::kMeet},
+      {"s", "b", K::kMeet, "2010-01-01"},
+      {"b", "t", K::kMeet, "2010-01-01"},
+  });
+  PathQuery q = Query("s", "t", directed());
+  q.k = 3;
+  EXPECT_EQ(ActorLists(*g.FindPaths(q))[0], (std::vector<std::string>{"s", "t"}));
+  q.cost = PathCost::kConfidence;
+  q.half_life_days = 365;
+  auto r = g.FindPaths(q);
+  ASSERT_EQ(r->paths.size(), 3u);
+  EXPECT_EQ(r->paths[0].actors, (std::vector<std::string>{"s", "a", "t"}));
+  EXPECT_NEAR(r->paths[0].cost, 0.02, 1e-9);
+  EXPECT_EQ(r->paths[1].actors, (std::vector<std::string>{"s", "t"}));
+  EXPECT_EQ(r->paths[2].actors, (std::vector<std::string>{"s", "b", "t"}));
+  EXPECT_LE(r->paths[0].cost, r->paths[1].cost);
+  EXPECT_LE(r->paths[1].cost, r->paths[2].cost);
+}
+
+INSTANTIATE_TEST_SUITE_P(DirectedAndUndirected, PathsBothWaysTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& i) {
+                           return i.param ? "Directed" : "Undirected";
+                         });
+
+TEST(FindPathsTest, DirectedFollowsEdgeDirectionUndirectedMarksReversed) {
+  ActorGraph g = Build({
+      {"a", "b", K::kMeet},
+      {"c", "b", K::kMeet},
+  });
+  auto r = g.FindPaths(Query("a", "c", /*directed=*/true));
+  EXPECT_TRUE(r->paths.empty());
+  r = g.FindPaths(Query("a", "c", /*directed=*/false));
+  ASSERT_EQ(r->paths.size(), 1u);
+  ASSERT_EQ(r->paths[0].edges.size(), 2u);
+  EXPECT_FALSE(r->paths[0].edges[0].reversed);
+  EXPECT_TRUE(r->paths[0].edges[1].reversed);
+  EXPECT_EQ(r->paths[0].edges[1].source, "c");
+  EXPECT_EQ(r->paths[0].edges[1].target, "b");
+}
+
+TEST(FindPathsTest, UndirectedPrefersTheForwardRelationOfAPair) {
+  ActorGraph g = testing::LibyaGraph();
+  auto r = g.FindPaths(Query("russia", "haftar"));
+  ASSERT_EQ(r->paths.size(), 1u);
+  EXPECT_FALSE(r->paths[0].edges[0].reversed);
+  EXPECT_EQ(r->paths[0].edges[0].sign, 1);
+  r = g.FindPaths(Query("haftar", "russia"));
+  EXPECT_EQ(r->paths[0].edges[0].sign, -1);  // Haftar's own rejection
+  // A sign search may take the reverse relation when it has the other sign.
+  PathQuery q = Query("russia", "haftar");
+  q.path_sign = -1;
+  r = g.FindPaths(q);
+  ASSERT_FALSE(r->paths.empty());
+  EXPECT_EQ(r->paths[0].actors, (std::vector<std::string>{"russia", "haftar"}));
+  EXPECT_TRUE(r->paths[0].edges[0].reversed);
+}
+
+TEST(FindPathsTest, LibyaEnemyOfMyEnemy) {
+  ActorGraph g = testing::LibyaGraph();
+  PathQuery q = Query("egypt", "gna");
+  auto r = g.FindPaths(q);
+  ASSERT_EQ(r->paths.size(), 1u);
+  EXPECT_EQ(r->paths[0].actors, (std::vector<std::string>{"egypt", "turkey", "gna"}));
+  EXPECT_EQ(r->paths[0].sign, -1);
+  ASSERT_FALSE(r->paths[0].edges[0].evidence.empty());
+  EXPECT_EQ(r->paths[0].edges[0].evidence[0]->kind, K::kThreaten);  // newest first
+}
+
+TEST(FindPathsTest, ValidatesLimitsNamingTheField) {
+  ActorGraph g = testing::LibyaGraph();
+  auto expect_field = [&](PathQuery q, const std::string& field) {
+    auto r = g.FindPaths(q);
+    ASSERT_FALSE(r.ok()) << field;
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(std::string(r.status().message()).find(field), std::string::npos) << r.status();
+  };
+  PathQuery q = Query("russia", "gna");
+  q.max_hops = 0;
+  expect_field(q, "max_hops");
+  q.max_hops = 9;
+  expect_field(q, "max_hops");
+  q = Query("russia", "gna");
+  q.k = 0;
+  expect_field(q, "\"k\"");
+  q.k = 21;
+  expect_field(q, "\"k\"");
+  q = Query("russia", "gna");
+  q.max_evidence = 51;
+  expect_field(q, "max_evidence");
+  q = Query("russia", "gna");
+  q.path_sign = 2;
+  expect_field(q, "path_sign");
+  expect_field(Query("", "gna"), "from");
+  expect_field(Query("gna", "gna"), "to");
+}
+
+TEST(FindPathsTest, UnknownActorIsNotFoundNamingIt) {
+  ActorGraph g = testing::LibyaGraph();
+  auto r = g.FindPaths(Query("atlantis", "gna"));
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(std::string(r.status().message()).find("atlantis"), std::string::npos);
+  r = g.FindPaths(Query("gna", "el-dorado"));
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(std::string(r.status().message()).find("el-dorado"), std::string::npos);
+}
+
+TEST(FindPathsTest, StopsWhenCancelled) {
+  ActorGraph g = testing::LibyaGraph();
+  PathQuery q = Query("russia", "gna");
+  q.cancelled = [] { return true; };
+  EXPECT_EQ(g.FindPaths(q).status().code(), absl::StatusCode::kCancelled);
+}
+
+}  // namespace
+}  // namespace actorgraph
