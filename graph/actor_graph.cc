@@ -51,6 +51,22 @@ using Graph =
 
 uint64_t PairKey(uint32_t s, uint32_t t) { return (uint64_t{s} << 32) | t; }
 
+// Identifies the act an observation reports (see ActTargetCount); 0 when it has no span.
+uint64_t ActKey(const Observation& o) {
+  if (o.evidence.begin < 0) return 0;
+  uint64_t h = 14695981039346656037ULL;
+  auto mix = [&h](std::string_view s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+    h = (h ^ 0xff) * 1099511628211ULL;
+  };
+  mix(o.evidence.doc);
+  mix(o.source);
+  for (int32_t x : {o.evidence.begin, o.evidence.end, static_cast<int32_t>(o.kind)}) {
+    h = (h ^ static_cast<uint32_t>(x)) * 1099511628211ULL;
+  }
+  return h | 1;  // never 0
+}
+
 // ---- FoldName ------------------------------------------------------------------------------
 
 struct FoldRange {
@@ -157,6 +173,7 @@ struct ActorGraph::Impl {
   // Folded id, name and aliases -> actors carrying that key.
   std::unordered_map<std::string, std::vector<uint32_t>> names;
   std::vector<std::vector<std::string>> keys_of;  // vertex -> its folded keys
+  std::unordered_map<uint64_t, int> act_targets;  // ActKey -> observations of that act
   Day newest = kNoDate;
 
   const Actor& actor(uint32_t v) const { return g[v].actor; }
@@ -264,6 +281,7 @@ absl::StatusOr<bool> ActorGraph::AddObservation(Observation o) {
   m.observations.emplace(std::string_view(p->id), std::move(owned));
   m.edges[e].observations.push_back(p);
   m.by_doc[p->evidence.doc].push_back(p);
+  if (uint64_t act = ActKey(*p)) ++m.act_targets[act];
   ++m.g[s].observations;
   ++m.g[t].observations;
   if (p->date != kNoDate && (m.newest == kNoDate || p->date > m.newest)) m.newest = p->date;
@@ -281,6 +299,9 @@ int64_t ActorGraph::RetractDocument(std::string_view doc) {
     std::erase(m.edges[m.edge_index.at(PairKey(s, t))].observations, p);
     --m.g[s].observations;
     --m.g[t].observations;
+    if (uint64_t act = ActKey(*p)) {
+      if (--m.act_targets[act] <= 0) m.act_targets.erase(act);
+    }
   }
   // Erase last: `gone` and the edge lists point into the owned observations.
   for (const Observation* p : gone) m.observations.erase(std::string_view(p->id));
@@ -446,6 +467,13 @@ void ActorGraph::ForEachInEdge(uint32_t index, absl::FunctionRef<void(uint32_t)>
 }
 
 Day ActorGraph::newest_date() const { return impl_->newest; }
+
+int ActorGraph::ActTargetCount(const Observation& o) const {
+  uint64_t act = ActKey(o);
+  if (act == 0) return 1;
+  auto it = impl_->act_targets.find(act);
+  return it == impl_->act_targets.end() ? 1 : std::max(it->second, 1);
+}
 
 absl::StatusOr<PathResult> ActorGraph::FindPaths(const PathQuery& q) const {
   return FindPathsIn(*this, q);

@@ -171,6 +171,10 @@ class ActorGraph {
   void ForEachInEdge(uint32_t index, absl::FunctionRef<void(uint32_t)> fn) const;
   // The newest observation date in the graph, or kNoDate.
   Day newest_date() const;
+  // How many observations report the same act as `o`: same document, sentence span, source
+  // and kind, to several targets ("rejected the ceasefire Russia and Turkey proposed").
+  // Stance shares such an act's weight among its targets. 1 when the span is unknown.
+  int ActTargetCount(const Observation& o) const;
 
   // Up to q.k loopless paths from q.from to q.to, cheapest first, over edges with at least
   // one observation passing q.filter; every constraint (hops, sign, parity) is part of the

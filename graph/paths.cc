@@ -6,6 +6,7 @@
 #include <queue>
 #include <vector>
 
+#include "graph/errors.h"
 #include "graph/strings.h"
 
 namespace actorgraph {
@@ -16,10 +17,6 @@ constexpr size_t kMaxLabels = 2'000'000;
 constexpr uint8_t kFar = 0xFF;  // state not within the hop budget of the target
 // Per-hop cost in PathCost::kConfidence, so that among equally sure chains the shorter wins.
 constexpr double kHopCost = 0.01;
-
-absl::Status FieldError(std::string_view field, std::string_view why) {
-  return absl::InvalidArgumentError(StrCat("field \"", field, "\": ", why));
-}
 
 // What the search needs to know about one directed edge under the query.
 struct EdgeEval {
@@ -281,15 +278,10 @@ absl::Status ValidatePathQuery(const PathQuery& q) {
   if (q.from.empty()) return FieldError("from", "is empty");
   if (q.to.empty()) return FieldError("to", "is empty");
   if (q.from == q.to) return FieldError("to", "equals from");
-  if (q.max_hops < 1 || q.max_hops > kMaxPathHops) {
-    return FieldError("max_hops", StrCat("must lie in [1, ", kMaxPathHops, "]"));
-  }
-  if (q.k < 1 || q.k > kMaxPathsK) {
-    return FieldError("k", StrCat("must lie in [1, ", kMaxPathsK, "]"));
-  }
-  if (q.max_evidence < 1 || q.max_evidence > kMaxPathEvidence) {
-    return FieldError("max_evidence", StrCat("must lie in [1, ", kMaxPathEvidence, "]"));
-  }
+  absl::Status s;
+  if (!(s = CheckRange("max_hops", q.max_hops, 1, kMaxPathHops)).ok()) return s;
+  if (!(s = CheckRange("k", q.k, 1, kMaxPathsK)).ok()) return s;
+  if (!(s = CheckRange("max_evidence", q.max_evidence, 1, kMaxPathEvidence)).ok()) return s;
   if (q.path_sign < -1 || q.path_sign > 1) return FieldError("path_sign", "must be -1, 0 or 1");
   if (q.filter.sign < -1 || q.filter.sign > 1) {
     return FieldError("filter.sign", "must be -1, 0 or 1");
@@ -303,9 +295,9 @@ absl::Status ValidatePathQuery(const PathQuery& q) {
 absl::StatusOr<PathResult> FindPathsIn(const ActorGraph& graph, const PathQuery& q) {
   if (absl::Status s = ValidatePathQuery(q); !s.ok()) return s;
   auto from = graph.IndexOf(q.from);
-  if (!from) return absl::NotFoundError(StrCat("actor \"", q.from, "\" not found"));
+  if (!from) return ActorNotFound(q.from);
   auto to = graph.IndexOf(q.to);
-  if (!to) return absl::NotFoundError(StrCat("actor \"", q.to, "\" not found"));
+  if (!to) return ActorNotFound(q.to);
   PathSearch search(graph, q);
   return search.Run(*from, *to);
 }

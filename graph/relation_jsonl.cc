@@ -1,7 +1,6 @@
 #include "graph/relation_jsonl.h"
 
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
@@ -94,8 +93,8 @@ absl::StatusOr<Observation> ParseRelationLine(std::string_view line) {
   if (present) {
     if (num != -1 && num != 0 && num != 1) return FieldError("sign", "must be -1, 0 or 1");
     if (static_cast<int>(num) != info.sign) {
-      return FieldError("sign", StrCat("is ", num, " but kind ", info.name, " has sign ",
-                                             info.sign));
+      return FieldError("sign",
+                        StrCat("is ", num, " but kind ", info.name, " has sign ", info.sign));
     }
   }
   if (!(s = GetNumber(j, "weight", num, present)).ok()) return s;
@@ -120,14 +119,15 @@ absl::StatusOr<Observation> ParseRelationLine(std::string_view line) {
       return FieldError("span", "must be [begin, end] integers");
     }
     int64_t b = (*span)[0].get<int64_t>(), e = (*span)[1].get<int64_t>();
-    if (b < 0 || e < b || e > INT32_MAX) return FieldError("span", "must satisfy 0 <= begin <= end");
+    if (b < 0 || e < b || e > INT32_MAX)
+      return FieldError("span", "must satisfy 0 <= begin <= end");
     o.evidence.begin = static_cast<int32_t>(b);
     o.evidence.end = static_cast<int32_t>(e);
   }
   if (o.source == o.target) return FieldError("target", "equals source (self-relation)");
   if (o.id.empty()) {
-    o.id = ObservationId(o.evidence.doc, o.evidence.begin, o.evidence.end, o.source, o.target,
-                         o.kind);
+    o.id =
+        ObservationId(o.evidence.doc, o.evidence.begin, o.evidence.end, o.source, o.target, o.kind);
   }
   return o;
 }

@@ -27,9 +27,15 @@ constexpr std::array<KindInfo, kNumRelationKinds> kKinds = {{
     {RelationKind::kMemberOf, "MEMBER_OF", 0, 0.0, ""},
 }};
 
-constexpr std::array<std::string_view, 9> kActorKindNames = {
-    "ACTOR_KIND_UNSPECIFIED", "STATE", "GOVERNMENT", "PERSON", "ARMED_GROUP",
-    "PARTY",                  "IGO",   "NGO",        "OTHER"};
+constexpr std::array<std::string_view, 9> kActorKindNames = {"ACTOR_KIND_UNSPECIFIED",
+                                                             "STATE",
+                                                             "GOVERNMENT",
+                                                             "PERSON",
+                                                             "ARMED_GROUP",
+                                                             "PARTY",
+                                                             "IGO",
+                                                             "NGO",
+                                                             "OTHER"};
 
 }  // namespace
 
@@ -72,7 +78,7 @@ Day DayFromCivil(int y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int>(doe) - 719468;
 }
 
-static void CivilFromDays(Day z, int& y, unsigned& m, unsigned& d) {
+void CivilFromDay(Day z, int& y, unsigned& m, unsigned& d) {
   z += 719468;
   const int era = (z >= 0 ? z : z - 146096) / 146097;
   const unsigned doe = static_cast<unsigned>(z - era * 146097);
@@ -108,7 +114,7 @@ std::string FormatDay(Day day) {
   if (day == kNoDate) return "";
   int y;
   unsigned m, d;
-  CivilFromDays(day, y, m, d);
+  CivilFromDay(day, y, m, d);
   char buf[32];  // roomy enough for any int year, which keeps -Wformat-truncation quiet
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   return buf;
@@ -121,8 +127,8 @@ bool Role::HoldsOn(Day day) const {
   return true;
 }
 
-std::string ObservationId(std::string_view doc, int32_t begin, int32_t end,
-                          std::string_view source, std::string_view target, RelationKind kind) {
+std::string ObservationId(std::string_view doc, int32_t begin, int32_t end, std::string_view source,
+                          std::string_view target, RelationKind kind) {
   // FNV-1a, 64 bit, twice with different offsets: 128 bits of id, stable across builds.
   auto fnv = [](uint64_t h, std::string_view s) {
     for (unsigned char c : s) {
@@ -135,7 +141,8 @@ std::string ObservationId(std::string_view doc, int32_t begin, int32_t end,
   };
   std::string key = StrCat(begin, ":", end);
   uint64_t a = 14695981039346656037ULL, b = 0x9ae16a3b2f90404fULL;
-  for (std::string_view part : {doc, std::string_view(key), source, target, RelationKindName(kind)}) {
+  for (std::string_view part :
+       {doc, std::string_view(key), source, target, RelationKindName(kind)}) {
     a = fnv(a, part);
     b = fnv(b, part);
   }

@@ -70,42 +70,44 @@ absl::StatusOr<Day> ParseDay(std::string_view text);
 // "YYYY-MM-DD", or "" for kNoDate.
 std::string FormatDay(Day day);
 Day DayFromCivil(int year, unsigned month, unsigned day);
+// The inverse of DayFromCivil (proleptic Gregorian). `day` must not be kNoDate.
+void CivilFromDay(Day day, int& year, unsigned& month, unsigned& day_of_month);
 
 // A dated role of an actor: `actor` LEADS or is MEMBER_OF `target` between from and until.
 struct Role {
-  std::string target;         // actor id of the state/group led or joined
+  std::string target;  // actor id of the state/group led or joined
   RelationKind kind = RelationKind::kLeads;
-  std::string title;          // "President", "Foreign Minister"; may be empty
-  Day from = kNoDate;         // kNoDate: since always
-  Day until = kNoDate;        // kNoDate: still holds
+  std::string title;    // "President", "Foreign Minister"; may be empty
+  Day from = kNoDate;   // kNoDate: since always
+  Day until = kNoDate;  // kNoDate: still holds
   // True when the role holds on `day` (an unknown day matches any role).
   bool HoldsOn(Day day) const;
 };
 
 struct Actor {
-  std::string id;             // stable lower-case slug: "russia", "gna"
+  std::string id;  // stable lower-case slug: "russia", "gna"
   ActorKind kind = ActorKind::kOther;
-  std::string name;           // display name
+  std::string name;  // display name
   std::vector<std::string> aliases;
-  std::string country;        // ISO 3166-1 alpha-3, may be empty
+  std::string country;  // ISO 3166-1 alpha-3, may be empty
   std::vector<Role> roles;
 };
 
 // Where an observation was read.
 struct Evidence {
-  std::string doc;            // document id
+  std::string doc;  // document id
   std::string url;
   std::string sentence;
-  int32_t begin = -1;         // character span of the sentence in the document, -1 if unknown
+  int32_t begin = -1;  // character span of the sentence in the document, -1 if unknown
   int32_t end = -1;
 };
 
 // One extracted event: an immutable, dated, signed relation with its evidence.
 struct Observation {
-  std::string id;             // deterministic, see ObservationId
-  std::string source;         // actor ids
+  std::string id;      // deterministic, see ObservationId
+  std::string source;  // actor ids
   std::string target;
-  std::string source_name;    // display names as read (used to create unknown actors)
+  std::string source_name;  // display names as read (used to create unknown actors)
   std::string target_name;
   std::string source_country;
   std::string target_country;
@@ -120,8 +122,8 @@ struct Observation {
 
 // Deterministic id: a hex hash of document, span, source, target and kind, so a re-ingest of
 // the same observation is idempotent.
-std::string ObservationId(std::string_view doc, int32_t begin, int32_t end,
-                          std::string_view source, std::string_view target, RelationKind kind);
+std::string ObservationId(std::string_view doc, int32_t begin, int32_t end, std::string_view source,
+                          std::string_view target, RelationKind kind);
 
 // Lower-case ASCII slug of a display name: "Khalifa Haftar" -> "khalifa-haftar". Non-ASCII
 // letters are kept as UTF-8; an all-punctuation name yields "".
