@@ -13,14 +13,14 @@ absl::Status Bad(std::string_view field, std::string_view why) {
   return absl::InvalidArgumentError(StrCat(field, ": ", why));
 }
 
-absl::StatusOr<Day> OptionalDay(const std::string& text, std::string_view field) {
+}  // namespace
+
+absl::StatusOr<Day> ParseOptionalDay(const std::string& text, std::string_view field) {
   if (text.empty()) return kNoDate;
   auto d = ParseDay(text);
   if (!d.ok()) return Bad(field, AsStd(d.status().message()));
   return *d;
 }
-
-}  // namespace
 
 absl::Status CheckText(std::string_view value, std::string_view field, size_t max_bytes,
                        bool required) {
@@ -139,7 +139,7 @@ absl::StatusOr<Observation> FromProto(const v1::Relation& r, std::string_view fi
   }
   o.confidence = r.confidence() == 0 ? 1.0 : r.confidence();
   o.cameo = r.cameo().empty() ? std::string(info.cameo_root) : r.cameo();
-  auto day = OptionalDay(r.date(), f("date"));
+  auto day = ParseOptionalDay(r.date(), f("date"));
   if (!day.ok()) return day.status();
   o.date = *day;
   o.evidence.doc = r.evidence().doc();
@@ -198,9 +198,9 @@ absl::StatusOr<Actor> FromProto(const v1::Actor& p, std::string_view field) {
     }
     if (auto s = CheckText(pr.title(), StrCat(rf, ".title"), 256, false); !s.ok()) return s;
     r.title = pr.title();
-    auto from = OptionalDay(pr.from_date(), StrCat(rf, ".from_date"));
+    auto from = ParseOptionalDay(pr.from_date(), StrCat(rf, ".from_date"));
     if (!from.ok()) return from.status();
-    auto until = OptionalDay(pr.until_date(), StrCat(rf, ".until_date"));
+    auto until = ParseOptionalDay(pr.until_date(), StrCat(rf, ".until_date"));
     if (!until.ok()) return until.status();
     r.from = *from;
     r.until = *until;
@@ -231,9 +231,9 @@ absl::StatusOr<RelationFilter> FromProto(const v1::RelationFilter& p, std::strin
     default:
       return Bad(f("sign"), StrCat("unknown value ", static_cast<int>(p.sign())));
   }
-  auto since = OptionalDay(p.since(), f("since"));
+  auto since = ParseOptionalDay(p.since(), f("since"));
   if (!since.ok()) return since.status();
-  auto until = OptionalDay(p.until(), f("until"));
+  auto until = ParseOptionalDay(p.until(), f("until"));
   if (!until.ok()) return until.status();
   out.since = *since;
   out.until = *until;

@@ -28,6 +28,9 @@ absl::StatusOr<Actor> FromProto(const v1::Actor& a, std::string_view field);
 // Validates a filter (known kinds, sign, dates, since <= until).
 absl::StatusOr<RelationFilter> FromProto(const v1::RelationFilter& f, std::string_view field);
 
+// "" -> kNoDate; a bad date is InvalidArgument naming `field`.
+absl::StatusOr<Day> ParseOptionalDay(const std::string& text, std::string_view field);
+
 // Checks a free-text request string: valid UTF-8, at most `max_bytes`, and (if `required`)
 // not empty. InvalidArgument naming `field` otherwise.
 absl::Status CheckText(std::string_view value, std::string_view field, size_t max_bytes,

@@ -6,12 +6,41 @@
 
 namespace actorgraph {
 
-absl::StatusOr<std::unique_ptr<GraphState>> GraphState::Open(const std::string& db_path) {
-  auto store = Store::Open(db_path);
+absl::StatusOr<std::unique_ptr<GraphState>> GraphState::Open(const std::string& db_path,
+                                                             const StoreOptions& options) {
+  auto store = Store::Open(db_path, options);
   if (!store.ok()) return store.status();
-  std::unique_ptr<GraphState> state(new GraphState(*std::move(store)));
-  if (auto s = state->store_->LoadInto(state->graph_); !s.ok()) return s;
-  return state;
+  return std::unique_ptr<GraphState>(new GraphState(*std::move(store)));
+}
+
+absl::Status GraphState::Load() {
+  std::lock_guard write(write_mu_);
+  ActorGraph fresh;
+  if (auto s = store_->LoadInto(fresh); !s.ok()) return s;
+  auto version = store_->LatestVersion();
+  if (!version.ok()) return version.status();
+  {
+    std::unique_lock lock(graph_mu_);
+    graph_ = std::move(fresh);
+  }
+  version_.store(*version, std::memory_order_release);
+  ready_.store(true, std::memory_order_release);
+  Committed();
+  return absl::OkStatus();
+}
+
+void GraphState::Committed() {
+  auto v = store_->LatestVersion();
+  if (v.ok()) version_.store(*v, std::memory_order_release);
+  {
+    std::lock_guard lock(version_mu_);
+  }
+  version_cv_.notify_all();
+  if (on_write_) {
+    std::shared_lock lock(graph_mu_);
+    on_write_(static_cast<int64_t>(graph_.actor_count()),
+              static_cast<int64_t>(graph_.observation_count()));
+  }
 }
 
 absl::StatusOr<IngestResult> GraphState::Ingest(std::vector<Observation> batch) {
@@ -37,20 +66,23 @@ absl::StatusOr<IngestResult> GraphState::Ingest(std::vector<Observation> batch) 
 
   IngestResult result;
   result.actors_created = static_cast<int64_t>(new_actors.size());
-  std::unique_lock lock(graph_mu_);
-  for (Actor& a : new_actors) graph_.UpsertActor(std::move(a)).IgnoreError();
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (!inserted[i]) {
-      ++result.duplicates;
-      continue;
-    }
-    auto added = graph_.AddObservation(std::move(batch[i]));
-    if (added.ok() && *added) {
-      ++result.inserted;
-    } else {
-      ++result.duplicates;  // the same id twice within one batch
+  {
+    std::unique_lock lock(graph_mu_);
+    for (Actor& a : new_actors) graph_.UpsertActor(std::move(a)).IgnoreError();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (!inserted[i]) {
+        ++result.duplicates;
+        continue;
+      }
+      auto added = graph_.AddObservation(std::move(batch[i]));
+      if (added.ok() && *added) {
+        ++result.inserted;
+      } else {
+        ++result.duplicates;
+      }
     }
   }
+  Committed();
   return result;
 }
 
@@ -59,16 +91,50 @@ absl::StatusOr<std::pair<int, int>> GraphState::UpsertActors(std::vector<Actor> 
   std::vector<bool> unused;
   if (auto s = store_->Write(actors, {}, &unused); !s.ok()) return s;
   std::pair<int, int> counts{0, 0};
-  std::unique_lock lock(graph_mu_);
-  for (Actor& a : actors) {
-    auto created = graph_.UpsertActor(std::move(a));
-    if (created.ok() && *created) {
-      ++counts.first;
-    } else {
-      ++counts.second;
+  {
+    std::unique_lock lock(graph_mu_);
+    for (Actor& a : actors) {
+      auto created = graph_.UpsertActor(std::move(a));
+      if (created.ok() && *created) {
+        ++counts.first;
+      } else {
+        ++counts.second;
+      }
     }
   }
+  Committed();
   return counts;
+}
+
+absl::StatusOr<int64_t> GraphState::RetractDocument(const std::string& doc) {
+  std::lock_guard write(write_mu_);
+  auto ids = store_->RetractDocument(doc);
+  if (!ids.ok()) return ids.status();
+  int64_t removed;
+  {
+    std::unique_lock lock(graph_mu_);
+    removed = graph_.RetractDocument(doc);
+  }
+  Committed();
+  return removed;
+}
+
+absl::StatusOr<std::vector<Change>> GraphState::ChangesAfter(int64_t after, int max) {
+  return store_->ReadChanges(after, max);
+}
+
+int64_t GraphState::WaitForVersion(int64_t after, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(version_mu_);
+  version_cv_.wait_for(lock, timeout, [&] { return version() > after || shutdown_.load(); });
+  return version();
+}
+
+void GraphState::Shutdown() {
+  shutdown_.store(true);
+  {
+    std::lock_guard lock(version_mu_);
+  }
+  version_cv_.notify_all();
 }
 
 absl::StatusOr<bool> GraphState::IsEmpty() {

@@ -1,13 +1,22 @@
 // GraphState: the server's domain core, with no gRPC in it. It owns the durable Store and the
 // in-memory ActorGraph and keeps them in step: every write commits to SQLite first, then is
-// applied to the graph under a short exclusive lock.
+// applied to the graph under a short exclusive lock, then bumps the version and wakes
+// change watchers.
 //
-// Thread-safety: thread-safe. Readers share a reader/writer lock for the length of a query
-// and always see whole batches; writers are serialised by write_mu_ and hold the exclusive
-// lock only while applying an already-committed batch to memory.
+// Concurrency (documented choice): a reader/writer lock over one in-memory graph. Readers
+// share the lock for the length of a query and always see whole batches. Writers are
+// serialised by write_mu_; the slow part of a write (the SQLite commit with fsync) happens
+// while readers keep reading, and the exclusive lock is held only to apply an
+// already-committed batch to memory (microseconds per observation). Copy-on-write snapshots
+// were rejected for now: copying a graph of millions of observations per batch costs more
+// than the short exclusive section it would save.
+// Thread-safety: thread-safe.
 #ifndef ACTORGRAPH_SERVER_GRAPH_STATE_H_
 #define ACTORGRAPH_SERVER_GRAPH_STATE_H_
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -30,8 +39,13 @@ struct IngestResult {
 
 class GraphState {
  public:
-  // Opens the store at `db_path` and loads it into memory.
-  static absl::StatusOr<std::unique_ptr<GraphState>> Open(const std::string& db_path);
+  // Opens the store at `db_path`; the graph stays empty and ready() false until Load().
+  static absl::StatusOr<std::unique_ptr<GraphState>> Open(const std::string& db_path,
+                                                          const StoreOptions& options = {});
+
+  // Rebuilds the graph from the store, then marks the state ready.
+  absl::Status Load();
+  bool ready() const { return ready_.load(std::memory_order_acquire); }
 
   // Runs `fn` with shared, read-only access to a consistent graph.
   template <typename Fn>
@@ -47,16 +61,41 @@ class GraphState {
   // Creates or replaces actors durably; returns {created, updated}.
   absl::StatusOr<std::pair<int, int>> UpsertActors(std::vector<Actor> actors);
 
+  // Removes every observation of `doc` atomically; returns how many were removed.
+  absl::StatusOr<int64_t> RetractDocument(const std::string& doc);
+
+  // Committed changes after `after`, oldest first, at most `max`.
+  absl::StatusOr<std::vector<Change>> ChangesAfter(int64_t after, int max);
+  // Blocks until the version exceeds `after`, `timeout` passes, or Shutdown(); returns the
+  // current version.
+  int64_t WaitForVersion(int64_t after, std::chrono::milliseconds timeout);
+  int64_t version() const { return version_.load(std::memory_order_acquire); }
+  // Wakes every watcher for good (server shutdown).
+  void Shutdown();
+  bool shutting_down() const { return shutdown_.load(); }
+
   // True when the database holds nothing yet.
   absl::StatusOr<bool> IsEmpty();
 
+  // Called after each committed write with the new graph size (for metrics).
+  void set_on_write(std::function<void(int64_t actors, int64_t observations)> fn) {
+    on_write_ = std::move(fn);
+  }
+
  private:
   explicit GraphState(std::unique_ptr<Store> store) : store_(std::move(store)) {}
+  void Committed();  // requires write_mu_
 
-  std::mutex write_mu_;                 // serialises writers; guards store_
+  std::mutex write_mu_;                 // serialises writers; guards store_ writes
   std::unique_ptr<Store> store_;
   mutable std::shared_mutex graph_mu_;  // guards graph_
   ActorGraph graph_;
+  std::atomic<bool> ready_{false};
+  std::atomic<int64_t> version_{0};
+  std::atomic<bool> shutdown_{false};
+  std::mutex version_mu_;
+  std::condition_variable version_cv_;
+  std::function<void(int64_t, int64_t)> on_write_;
 };
 
 }  // namespace actorgraph

@@ -1,31 +1,17 @@
 // ActorGraphService: the gRPC handlers of actorgraph.v1.ActorGraph. Each handler is thin:
-// validate the request (convert.h), call GraphState, convert the answer back. Errors become
-// gRPC codes only here. Thread-safe (all state is in GraphState).
+// validate the request (convert.h), call GraphState, convert the answer back; ServerEnv
+// does auth, logging, metrics and the status mapping. Thread-safe.
 #ifndef ACTORGRAPH_SERVER_SERVICE_H_
 #define ACTORGRAPH_SERVER_SERVICE_H_
 
 #include "actorgraph/v1/actorgraph.grpc.pb.h"
-#include "absl/status/status.h"
-#include "server/graph_state.h"
+#include "server/call.h"
 
 namespace actorgraph {
 
-// Request limits. Values outside them are INVALID_ARGUMENT naming the field.
-struct Limits {
-  int max_page_size = 1000;
-  int default_page_size = 100;
-  int max_hops = 8;
-  int max_k = 20;
-  int max_evidence = 50;
-  int max_batch = 10000;  // relations in one IngestRelations message
-};
-
-// absl::Status -> grpc::Status; the canonical codes match one to one.
-grpc::Status ToGrpc(const absl::Status& s);
-
 class ActorGraphService final : public v1::ActorGraph::Service {
  public:
-  ActorGraphService(GraphState* state, Limits limits) : state_(state), limits_(limits) {}
+  explicit ActorGraphService(ServerEnv* env) : env_(env) {}
 
   grpc::Status GetActor(grpc::ServerContext*, const v1::GetActorRequest*, v1::Actor*) override;
   grpc::Status ListActors(grpc::ServerContext*, const v1::ListActorsRequest*,
@@ -41,11 +27,23 @@ class ActorGraphService final : public v1::ActorGraph::Service {
   grpc::Status IngestRelations(grpc::ServerContext*,
                                grpc::ServerReader<v1::IngestRelationsRequest>*,
                                v1::IngestRelationsResponse*) override;
+  grpc::Status RetractDocument(grpc::ServerContext*, const v1::RetractDocumentRequest*,
+                               v1::RetractDocumentResponse*) override;
+  grpc::Status WatchChanges(grpc::ServerContext*, const v1::WatchChangesRequest*,
+                            grpc::ServerWriter<v1::ChangeEvent>*) override;
 
  private:
-  GraphState* state_;
-  Limits limits_;
+  ServerEnv* env_;
 };
+
+// Shared request checks, also used by the analytics handlers.
+// Resolves an id or alias; NotFound names the field and the value.
+absl::StatusOr<std::string> ResolveActorRef(const ActorGraph& g, const std::string& ref,
+                                            std::string_view field);
+// InvalidArgument naming `field` unless lo <= value <= hi.
+absl::Status CheckRange(int value, int lo, int hi, std::string_view field);
+// 0 -> default; negative or above max -> InvalidArgument naming `field`.
+absl::StatusOr<int> SizeOrDefault(int requested, int def, int max, std::string_view field);
 
 }  // namespace actorgraph
 

@@ -1,15 +1,18 @@
-// Store: the durable source of truth, one SQLite file in WAL mode holding actors and
-// relation observations. Every acknowledged write is committed here before the in-memory
-// graph sees it; at start the graph is rebuilt from the file.
+// Store: the durable source of truth, one SQLite file in WAL mode holding actors,
+// observations and a change log. Every acknowledged write is committed here before the
+// in-memory graph sees it; at start the graph is rebuilt from the file.
 //
 // Durability: journal_mode=WAL with synchronous=FULL, so a committed transaction survives a
-// process kill and a power cut (NORMAL would only survive a process kill).
-// Thread-safety: not thread-safe; the caller serialises access (the service holds a writer
-// mutex).
+// process kill and a power cut (NORMAL would survive a kill but could lose the last
+// transactions on power loss).
+// Thread-safety: not thread-safe; the caller serialises access (GraphState's writer mutex).
+// ReadChanges uses its own read connection and may run beside writers.
 #ifndef ACTORGRAPH_SERVER_STORE_H_
 #define ACTORGRAPH_SERVER_STORE_H_
 
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -21,32 +24,63 @@ struct sqlite3;
 
 namespace actorgraph {
 
+struct StoreOptions {
+  bool read_only = false;    // open without write access: every write is UNAVAILABLE
+  int64_t max_bytes = 0;     // refuse to grow past this (RESOURCE_EXHAUSTED); 0 = no cap
+};
+
+// One committed change, in version order.
+struct Change {
+  enum Type { kRelationAdded = 1, kRelationRetracted = 2, kActorUpserted = 3 };
+  int64_t version = 0;
+  Type type = kRelationAdded;
+  std::string ref;   // observation id or actor id
+  std::string doc;   // document of the observation
+  std::string body;  // JSON line of the observation or actor as now stored; "" if gone
+};
+
 class Store {
  public:
-  // Opens (creating if needed) the database at `path`. Unavailable if it cannot be opened
-  // or is not an actorgraph database.
-  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  // Opens (creating if needed) the database at `path`. Unavailable if it cannot be opened;
+  // FailedPrecondition if it is not an actorgraph database.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
+                                                     const StoreOptions& options = {});
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Reads every actor and observation into `graph`. Corrupt rows are an Internal error
-  // naming the row.
+  // Reads every actor and observation into `graph`. Corrupt rows are Internal naming the row.
   absl::Status LoadInto(ActorGraph& graph);
 
-  // In one transaction: upserts `actors`, then inserts `observations` that are not yet
-  // stored (by id). `inserted[i]` tells whether observations[i] was new. On any error the
-  // transaction is rolled back and nothing is stored.
+  // In one transaction: upserts `actors`, then inserts the `observations` not yet stored (by
+  // id), logging a change for each. `inserted[i]` tells whether observations[i] was new. On
+  // any error the transaction is rolled back and nothing is stored:
+  // RESOURCE_EXHAUSTED (disk or quota full), UNAVAILABLE (read-only, locked, I/O error).
   absl::Status Write(const std::vector<Actor>& actors,
                      const std::vector<Observation>& observations, std::vector<bool>* inserted);
+
+  // Deletes every observation of `doc` in one transaction, logging each; returns their ids.
+  absl::StatusOr<std::vector<std::string>> RetractDocument(const std::string& doc);
+
+  // Changes with version > after, oldest first, at most `max`.
+  absl::StatusOr<std::vector<Change>> ReadChanges(int64_t after, int max);
+  // The newest committed change version (0 for none).
+  absl::StatusOr<int64_t> LatestVersion();
 
   // True when the database holds no observation and no actor.
   absl::StatusOr<bool> IsEmpty();
 
+  // Copies the live database to `dest` with SQLite's online backup API.
+  static absl::Status Backup(const std::string& db_path, const std::string& dest);
+  // Checks `path` with PRAGMA integrity_check; DataLoss naming the first problem.
+  static absl::Status CheckIntegrity(const std::string& path);
+
  private:
-  explicit Store(sqlite3* db) : db_(db) {}
+  Store(sqlite3* db, sqlite3* reader) : db_(db), reader_(reader) {}
   absl::Status Exec(const char* sql);
   sqlite3* db_;
+  sqlite3* reader_;         // read-only connection for ReadChanges
+  std::mutex reader_mu_;    // guards reader_
 };
 
 }  // namespace actorgraph

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "graph/strings.h"
 #include "server/graph_state.h"
 #include "tests/e2e/server_process.h"
 
@@ -29,6 +30,7 @@ TEST(StoreTest, WritesSurviveReopenAndDuplicatesAreIgnored) {
   {
     auto state = GraphState::Open(db);
     ASSERT_TRUE(state.ok()) << state.status();
+    ASSERT_TRUE((*state)->Load().ok());
     EXPECT_TRUE(*(*state)->IsEmpty());
     auto r = (*state)->Ingest({Obs("a", "b", RelationKind::kSupport, "d1"),
                                Obs("b", "c", RelationKind::kFight, "d1"),
@@ -40,6 +42,7 @@ TEST(StoreTest, WritesSurviveReopenAndDuplicatesAreIgnored) {
   }
   auto state = GraphState::Open(db);
   ASSERT_TRUE(state.ok());
+  ASSERT_TRUE((*state)->Load().ok());
   (*state)->Read([](const ActorGraph& g) {
     EXPECT_EQ(g.actor_count(), 3u);
     EXPECT_EQ(g.observation_count(), 2u);
@@ -63,6 +66,7 @@ TEST(StoreTest, UpsertActorsReplacesByIdAndPersists) {
   {
     auto state = GraphState::Open(db);
     ASSERT_TRUE(state.ok());
+    ASSERT_TRUE((*state)->Load().ok());
     auto c = (*state)->UpsertActors({a});
     ASSERT_TRUE(c.ok());
     EXPECT_EQ(c->first, 1);
@@ -73,6 +77,7 @@ TEST(StoreTest, UpsertActorsReplacesByIdAndPersists) {
   }
   auto state = GraphState::Open(db);
   ASSERT_TRUE(state.ok());
+  ASSERT_TRUE((*state)->Load().ok());
   (*state)->Read([](const ActorGraph& g) {
     const Actor* t = g.FindActor("turkey");
     EXPECT_NE(t, nullptr);
@@ -91,6 +96,105 @@ TEST(StoreTest, RefusesAFileThatIsNotADatabase) {
   auto state = GraphState::Open(path);
   ASSERT_FALSE(state.ok());
   EXPECT_NE(std::string(state.status().message()).find(path), std::string::npos);
+}
+
+TEST(StoreTest, RetractionIsAtomicAndLoggedAsChanges) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  auto state = GraphState::Open(db);
+  ASSERT_TRUE(state.ok());
+  ASSERT_TRUE((*state)->Load().ok());
+  ASSERT_TRUE((*state)->Ingest({Obs("a", "b", RelationKind::kSupport, "d1"),
+                                Obs("a", "c", RelationKind::kFight, "d1"),
+                                Obs("b", "c", RelationKind::kMeet, "d2")}).ok());
+  const int64_t before = (*state)->version();
+  auto removed = (*state)->RetractDocument("d1");
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 2);
+  EXPECT_EQ((*state)->version(), before + 2);
+  auto changes = (*state)->ChangesAfter(before, 100);
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_EQ((*changes)[0].type, Change::kRelationRetracted);
+  EXPECT_EQ((*changes)[0].doc, "d1");
+  (*state)->Read([](const ActorGraph& g) {
+    EXPECT_EQ(g.observation_count(), 1u);
+    return 0;
+  });
+  // Everything from the start: 3 actors created, 3 relations added, 2 retracted.
+  auto all = (*state)->ChangesAfter(0, 100);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 8u);
+  for (size_t i = 1; i < all->size(); ++i) EXPECT_GT((*all)[i].version, (*all)[i - 1].version);
+}
+
+TEST(StoreTest, ReadOnlyDatabaseRefusesWritesWithUnavailable) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  {
+    auto state = GraphState::Open(db);
+    ASSERT_TRUE(state.ok());
+    ASSERT_TRUE((*state)->Load().ok());
+    ASSERT_TRUE((*state)->Ingest({Obs("a", "b", RelationKind::kSupport, "d1")}).ok());
+  }
+  auto state = GraphState::Open(db, {.read_only = true});
+  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_TRUE((*state)->Load().ok());
+  auto r = (*state)->Ingest({Obs("a", "c", RelationKind::kSupport, "d2")});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
+  (*state)->Read([](const ActorGraph& g) {
+    EXPECT_EQ(g.observation_count(), 1u);
+    return 0;
+  });
+  EXPECT_TRUE(Store::CheckIntegrity(db).ok());
+}
+
+TEST(StoreTest, FullDatabaseAnswersResourceExhaustedAndStaysIntact) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  auto state = GraphState::Open(db, {.max_bytes = 256 * 1024});
+  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_TRUE((*state)->Load().ok());
+  absl::Status last;
+  int batches = 0;
+  for (; batches < 200 && last.ok(); ++batches) {
+    std::vector<Observation> batch;
+    for (int i = 0; i < 50; ++i) {
+      Observation o = Obs("a", StrCat("t", batches, "-", i), RelationKind::kMeet, StrCat("doc", batches));
+      o.evidence.sentence = std::string(200, 'x');
+      batch.push_back(o);
+    }
+    last = (*state)->Ingest(std::move(batch)).status();
+  }
+  ASSERT_FALSE(last.ok()) << "the size cap never hit";
+  EXPECT_EQ(last.code(), absl::StatusCode::kResourceExhausted) << last;
+  // The failed batch left nothing behind: memory and disk agree after a reload.
+  size_t in_memory = (*state)->Read([](const ActorGraph& g) { return g.observation_count(); });
+  EXPECT_EQ(in_memory, static_cast<size_t>((batches - 1) * 50));
+  state->reset();
+  EXPECT_TRUE(Store::CheckIntegrity(db).ok());
+  auto reopened = GraphState::Open(db);
+  ASSERT_TRUE(reopened.ok());
+  ASSERT_TRUE((*reopened)->Load().ok());
+  EXPECT_EQ((*reopened)->Read([](const ActorGraph& g) { return g.observation_count(); }), in_memory);
+}
+
+TEST(StoreTest, BackupIsAConsistentSnapshot) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  auto state = GraphState::Open(db);
+  ASSERT_TRUE(state.ok());
+  ASSERT_TRUE((*state)->Load().ok());
+  ASSERT_TRUE((*state)->Ingest({Obs("a", "b", RelationKind::kSupport, "d1")}).ok());
+  ASSERT_TRUE(Store::Backup(db, dir.path() + "/snap.db").ok());
+  // Writes after the snapshot do not reach it.
+  ASSERT_TRUE((*state)->Ingest({Obs("a", "c", RelationKind::kSupport, "d2")}).ok());
+  auto snap = GraphState::Open(dir.path() + "/snap.db");
+  ASSERT_TRUE(snap.ok());
+  ASSERT_TRUE((*snap)->Load().ok());
+  EXPECT_EQ((*snap)->Read([](const ActorGraph& g) { return g.observation_count(); }), 1u);
+  EXPECT_FALSE(Store::Backup(dir.path() + "/missing/x.db", dir.path() + "/y.db").ok());
 }
 
 }  // namespace

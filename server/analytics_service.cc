@@ -1,0 +1,1 @@
+#include "server/analytics_service.h"
