@@ -6,8 +6,10 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
-  libboost-graph-dev libsqlite3-dev sqlite3 nlohmann-json3-dev
+  libboost-graph-dev libboost-dev libsqlite3-dev sqlite3 nlohmann-json3-dev
+  libssl-dev openssl prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev
   python3 python3-grpcio python3-protobuf python3-pytest
 )
 PACKAGES+=(${ACTORGRAPH_EXTRA_PACKAGES:-})

@@ -3,6 +3,7 @@
 // Exit status: 0 success, 1 the server or the connection reported an error, 2 usage error,
 // 3 `load` finished but skipped malformed lines.
 #include <cstdlib>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -40,9 +41,15 @@ Commands:
                                    shortest paths, with the evidence of every edge
   load FILE.jsonl...               ingest relations JSONL (bad lines are reported, the rest load)
   load-actors PATH...              upsert an actor dictionary (.jsonl file or folder)
+  retract DOC                      remove every relation read from document DOC
+  watch [--after VERSION] [--limit N]
+                                   print committed changes after VERSION, then follow new ones
 
 Global flags:
   --server ADDR    server address (default $ACTORGRAPH_SERVER or localhost:50051)
+  --token TOKEN    bearer token (default $ACTORGRAPH_TOKEN)
+  --tls            use TLS (system roots)       --tls-ca PEM   use TLS trusting this CA
+  --tls-cert PEM --tls-key PEM                   client certificate for mutual TLS
   --json           print the response in protobuf's canonical JSON mapping
   --timeout S      deadline per call in seconds (default 30)
 
@@ -54,9 +61,14 @@ Examples:
 
 struct Global {
   std::string server;
+  std::string token;
   bool json = false;
   int timeout_s = 30;
+  bool tls = false;
+  std::string tls_ca, tls_cert, tls_key;
 };
+
+std::string ReadFileOrDie(const std::string& path);
 
 class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -208,14 +220,74 @@ class Cli {
   Cli(Global g) : g_(std::move(g)) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
-    stub_ = v1::ActorGraph::NewStub(
-        grpc::CreateCustomChannel(g_.server, grpc::InsecureChannelCredentials(), args));
+    std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
+    if (g_.tls || !g_.tls_ca.empty() || !g_.tls_cert.empty()) {
+      grpc::SslCredentialsOptions opts;
+      if (!g_.tls_ca.empty()) opts.pem_root_certs = ReadFileOrDie(g_.tls_ca);
+      if (!g_.tls_cert.empty()) opts.pem_cert_chain = ReadFileOrDie(g_.tls_cert);
+      if (!g_.tls_key.empty()) opts.pem_private_key = ReadFileOrDie(g_.tls_key);
+      creds = grpc::SslCredentials(opts);
+    }
+    channel_ = grpc::CreateCustomChannel(g_.server, creds, args);
+    stub_ = v1::ActorGraph::NewStub(channel_);
   }
 
-  std::unique_ptr<grpc::ClientContext> Ctx() {
+  // A context with the deadline and, when given, the bearer token (never printed).
+  std::unique_ptr<grpc::ClientContext> Ctx(bool deadline = true) {
     auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(g_.timeout_s));
+    if (deadline) {
+      ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(g_.timeout_s));
+    }
+    if (!g_.token.empty()) ctx->AddMetadata("authorization", "Bearer " + g_.token);
     return ctx;
+  }
+
+  int Retract(const Args& args) {
+    if (args.positional.size() != 1) throw UsageError("retract takes one DOC");
+    v1::RetractDocumentRequest req;
+    req.set_doc(args.positional[0]);
+    v1::RetractDocumentResponse resp;
+    auto s = stub_->RetractDocument(Ctx().get(), req, &resp);
+    if (!s.ok()) return Fail(s);
+    if (g_.json) {
+      PrintJson(resp);
+    } else {
+      std::cout << "retracted " << resp.removed() << " relations of document " << req.doc() << "\n";
+    }
+    return 0;
+  }
+
+  int Watch(const Args& args) {
+    if (!args.positional.empty()) throw UsageError("watch takes no positional argument");
+    v1::WatchChangesRequest req;
+    req.set_after_version(args.GetInt("after", 0));
+    const int limit = args.GetInt("limit", 0);
+    auto ctx = Ctx(/*deadline=*/false);
+    auto reader = stub_->WatchChanges(ctx.get(), req);
+    v1::ChangeEvent ev;
+    int n = 0;
+    while (reader->Read(&ev)) {
+      if (g_.json) {
+        std::string out;
+        (void)google::protobuf::util::MessageToJsonString(ev, &out);
+        std::cout << out << std::endl;
+      } else {
+        std::cout << ev.version() << " " << v1::ChangeType_Name(ev.type()) << " " << ev.ref();
+        if (ev.has_relation()) {
+          std::cout << " " << ev.relation().source() << " " << KindName(ev.relation().kind()) << " "
+                    << ev.relation().target();
+        }
+        if (!ev.doc().empty()) std::cout << " [" << ev.doc() << "]";
+        std::cout << std::endl;
+      }
+      if (limit > 0 && ++n >= limit) {
+        ctx->TryCancel();
+        reader->Finish().ok();
+        return 0;
+      }
+    }
+    auto s = reader->Finish();
+    return s.ok() ? 0 : Fail(s);
   }
 
   int Actor(const Args& args) {
@@ -344,7 +416,7 @@ class Cli {
   int Load(const Args& args) {
     if (args.positional.empty()) throw UsageError("load takes one or more JSONL files");
     v1::IngestRelationsResponse resp;
-    auto ctx = std::make_unique<grpc::ClientContext>();  // no deadline: a big load takes time
+    auto ctx = Ctx(/*deadline=*/false);  // a big load takes as long as it takes
     auto writer = stub_->IngestRelations(ctx.get(), &resp);
     JsonlReadStats stats;
     bool send_failed = false;
@@ -415,13 +487,24 @@ class Cli {
 
  private:
   Global g_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ActorGraph::Stub> stub_;
 };
+
+std::string ReadFileOrDie(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 int Run(int argc, char** argv) {
   Global g;
   const char* env = std::getenv("ACTORGRAPH_SERVER");
   g.server = env && *env ? env : "localhost:50051";
+  const char* token = std::getenv("ACTORGRAPH_TOKEN");
+  g.token = token ? token : "";
   int i = 1;
   try {
     for (; i < argc; ++i) {
@@ -434,6 +517,14 @@ int Run(int argc, char** argv) {
       } else if (a == "--server") {
         if (++i >= argc) throw UsageError("--server needs an address");
         g.server = argv[i];
+      } else if (a == "--token") {
+        if (++i >= argc) throw UsageError("--token needs a value");
+        g.token = argv[i];
+      } else if (a == "--tls") {
+        g.tls = true;
+      } else if (a == "--tls-ca" || a == "--tls-cert" || a == "--tls-key") {
+        if (++i >= argc) throw UsageError(a + " needs a file");
+        (a == "--tls-ca" ? g.tls_ca : a == "--tls-cert" ? g.tls_cert : g.tls_key) = argv[i];
       } else if (a == "--timeout") {
         if (++i >= argc) throw UsageError("--timeout needs seconds");
         g.timeout_s = std::atoi(argv[i]);
@@ -475,6 +566,8 @@ int Run(int argc, char** argv) {
     }
     if (cmd == "load") return cli.Load(Args(cleaned, {}, {}));
     if (cmd == "load-actors") return cli.LoadActors(Args(cleaned, {}, {}));
+    if (cmd == "retract") return cli.Retract(Args(cleaned, {}, {}));
+    if (cmd == "watch") return cli.Watch(Args(cleaned, {"after", "limit"}, {}));
     throw UsageError("unknown command \"" + cmd + "\"");
   } catch (const UsageError& e) {
     std::cerr << "actorgraph: " << e.what() << "\n\n" << kUsage;
