@@ -1,0 +1,153 @@
+#include "graph/ranking.h"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "tests/graph/test_graph.h"
+
+namespace actorgraph {
+namespace {
+
+using ::actorgraph::testing::Build;
+using K = RelationKind;
+
+WeightedDigraph Digraph(uint32_t n, std::vector<WeightedDigraph::Edge> edges) {
+  return WeightedDigraph::FromEdges(n, std::move(edges));
+}
+
+TEST(PageRankTest, MatchesAHandComputationWithADanglingNode) {
+  // a -> b, a -> c, b -> c; c has no way out. Solved by hand (linear system, d = 0.85).
+  WeightedDigraph g = Digraph(3, {{0, 1, 1}, {0, 2, 1}, {1, 2, 1}});
+  auto pr = PageRank(g, {});
+  ASSERT_TRUE(pr.ok());
+  EXPECT_NEAR((*pr)[0], 0.19757964929612248, 1e-8);
+  EXPECT_NEAR((*pr)[1], 0.28155100024697455, 1e-8);
+  EXPECT_NEAR((*pr)[2], 0.520869350456903, 1e-8);
+  EXPECT_NEAR(std::accumulate(pr->begin(), pr->end(), 0.0), 1.0, 1e-12);
+}
+
+TEST(PageRankTest, FollowsEdgeWeights) {
+  WeightedDigraph g = Digraph(3, {{0, 1, 3}, {0, 2, 1}, {1, 2, 2}});
+  auto pr = PageRank(g, {});
+  EXPECT_NEAR((*pr)[0], 0.19077143197806123, 1e-8);
+  EXPECT_NEAR((*pr)[1], 0.3123882198640753, 1e-8);
+  EXPECT_NEAR((*pr)[2], 0.4968403481578632, 1e-8);
+}
+
+TEST(PageRankTest, SumsToOneWhenEveryNodeDangles) {
+  WeightedDigraph g = Digraph(4, {});
+  auto pr = PageRank(g, {});
+  for (double x : *pr) EXPECT_NEAR(x, 0.25, 1e-12);
+  PageRankOptions o;
+  o.damping = 1;
+  EXPECT_EQ(PageRank(g, o).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+class BetweennessTest : public ::testing::TestWithParam<bool> {
+ protected:
+  BetweennessOptions Options() const {
+    BetweennessOptions o;
+    o.directed = GetParam();
+    return o;
+  }
+};
+
+TEST_P(BetweennessTest, PathGraph) {
+  // 0 -> 1 -> 2 -> 3 -> 4: node i lies between i * (4 - i) pairs either way.
+  WeightedDigraph g = Digraph(5, {{0, 1, 1}, {1, 2, 1}, {2, 3, 1}, {3, 4, 1}});
+  auto b = Betweenness(g, Options());
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(*b, (std::vector<double>{0, 3, 4, 3, 0}));
+}
+
+TEST_P(BetweennessTest, StarGraph) {
+  // Leaves 1..4 point at hub 0 and the hub points back at them.
+  std::vector<WeightedDigraph::Edge> edges;
+  for (uint32_t leaf = 1; leaf <= 4; ++leaf) {
+    edges.push_back({leaf, 0, 1});
+    edges.push_back({0, leaf, 1});
+  }
+  auto b = Betweenness(Digraph(5, edges), Options());
+  ASSERT_TRUE(b.ok());
+  // Pairs of distinct leaves: 6 unordered, 12 ordered.
+  EXPECT_DOUBLE_EQ((*b)[0], GetParam() ? 12 : 6);
+  for (uint32_t leaf = 1; leaf <= 4; ++leaf) EXPECT_DOUBLE_EQ((*b)[leaf], 0);
+}
+
+TEST_P(BetweennessTest, SplitsOverEqualShortestPaths) {
+  // A diamond 0 -> {1, 2} -> 3: each middle node carries half of the pair (0, 3).
+  WeightedDigraph g = Digraph(4, {{0, 1, 1}, {0, 2, 1}, {1, 3, 1}, {2, 3, 1}});
+  auto b = Betweenness(g, Options());
+  ASSERT_TRUE(b.ok());
+  EXPECT_DOUBLE_EQ((*b)[1], 0.5);
+  EXPECT_DOUBLE_EQ((*b)[2], 0.5);
+}
+
+TEST_P(BetweennessTest, SamplingEverySourceIsExact) {
+  WeightedDigraph g = Digraph(5, {{0, 1, 1}, {1, 2, 1}, {2, 3, 1}, {3, 4, 1}, {4, 0, 1}});
+  BetweennessOptions o = Options();
+  auto exact = Betweenness(g, o);
+  o.samples = 5;
+  EXPECT_EQ(*Betweenness(g, o), *exact);
+  o.samples = 2;
+  auto sampled = Betweenness(g, o);
+  ASSERT_TRUE(sampled.ok());
+  EXPECT_EQ(*sampled, *Betweenness(g, o));  // deterministic for a seed
+}
+
+INSTANTIATE_TEST_SUITE_P(DirectedAndUndirected, BetweennessTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& i) {
+                           return i.param ? "Directed" : "Undirected";
+                         });
+
+TEST(RankActorsTest, RanksByDegreePageRankAndBetweenness) {
+  // A star around "hub" plus a tail: hub - a, hub - b, hub - c, c - d.
+  ActorGraph g = Build({
+      {"a", "hub", K::kSupport},
+      {"b", "hub", K::kSupport},
+      {"hub", "c", K::kMeet},
+      {"c", "d", K::kMeet},
+  });
+  RankQuery q;
+  auto deg = RankActors(g, q);
+  ASSERT_TRUE(deg.ok());
+  EXPECT_EQ(deg->method, "degree");
+  ASSERT_EQ(deg->actors.size(), 5u);
+  EXPECT_EQ(deg->actors[0].actor, "hub");
+  EXPECT_EQ(deg->actors[0].score, 3);
+  EXPECT_EQ(deg->actors[1].actor, "c");
+  EXPECT_EQ(deg->actors[2].actor, "a");  // ties by id
+  EXPECT_EQ(deg->actors[2].rank, 3);
+  q.by = RankMeasure::kBetweenness;
+  auto btw = RankActors(g, q);
+  EXPECT_EQ(btw->method, "betweenness-exact");
+  EXPECT_EQ(btw->actors[0].actor, "hub");
+  EXPECT_DOUBLE_EQ(btw->actors[0].score, 5);  // a-b, a-c, a-d, b-c, b-d
+  q.by = RankMeasure::kPageRank;
+  q.limit = 2;
+  auto pr = RankActors(g, q);
+  EXPECT_EQ(pr->method, "pagerank");
+  ASSERT_EQ(pr->actors.size(), 2u);
+  // Rank flows along the relations' direction: hub -> c -> d, and d passes it on to all.
+  EXPECT_EQ(pr->actors[0].actor, "d");
+  EXPECT_EQ(pr->actors[1].actor, "c");
+  q.limit = 0;
+  EXPECT_EQ(RankActors(g, q).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(RankActorsTest, SamplesBetweennessOnLargerGraphs) {
+  ActorGraph g = Build({{"a", "b", K::kMeet}, {"b", "c", K::kMeet}, {"c", "d", K::kMeet}});
+  RankQuery q;
+  q.by = RankMeasure::kBetweenness;
+  q.exact_max_actors = 2;
+  q.samples = 2;
+  auto r = RankActors(g, q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->method, "betweenness-sampled");
+}
+
+}  // namespace
+}  // namespace actorgraph
