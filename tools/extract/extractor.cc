@@ -1,0 +1,1063 @@
+#include "tools/extract/extractor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+#include "tools/extract/text.h"
+
+namespace actorgraph::extract {
+
+void ExtractStats::Merge(const ExtractStats& o) {
+  documents += o.documents;
+  sentences += o.sentences;
+  tokens += o.tokens;
+  bytes += o.bytes;
+  auto add = [](std::vector<int64_t>& a, const std::vector<int64_t>& b) {
+    if (a.size() < b.size()) a.resize(b.size());
+    for (size_t i = 0; i < b.size(); ++i) a[i] += b[i];
+  };
+  add(actor_hits, o.actor_hits);
+  add(pattern_hits, o.pattern_hits);
+  add(role_hits, o.role_hits);
+}
+
+namespace {
+
+constexpr int kCapitalPlaceholder = -2;
+
+// An actor mention in one sentence.
+struct Mention {
+  int tb = 0, te = 0;  // tokens [tb, te)
+  int actor = -1;
+  SurfaceType type = SurfaceType::kName;
+  bool place = false;    // a place only ("in Tripoli")
+  bool pronoun = false;  // he, its, their ...
+  bool person_pronoun = false;
+  bool role = false;  // resolved through a role phrase
+};
+
+// One relation candidate before deduplication.
+struct Candidate {
+  int source = -1, target = -1;
+  int pattern = -1;
+  double confidence = 0;
+  const char* rule = "";  // which rule produced it (for --trace)
+  uint32_t sent_begin = 0, sent_end = 0;  // bytes
+  int32_t cp_begin = 0, cp_end = 0;       // code points
+};
+
+// A side of a relation: actor mentions and how sure we are of the attachment.
+struct Side {
+  std::vector<int> mentions;
+  double confidence = 0;
+  bool empty() const { return mentions.empty(); }
+};
+
+class DocRun {
+ public:
+  DocRun(const Dictionary& dict, const Document& doc, ExtractStats* stats, std::ostream* trace)
+      : dict_(dict), doc_(doc), stats_(stats), trace_(trace), counter_(doc.text) {}
+
+  void Run() {
+    for (const SentenceSpan& s : SplitSentences(doc_.text)) Sentence(s);
+  }
+
+  std::vector<Candidate>& candidates() { return cands_; }
+
+ private:
+  // ---- token helpers ----
+  std::string_view W(int i) const {
+    if (i < 0 || i >= n_) return {};
+    return toks_.FoldedText(toks_.tokens[i]);
+  }
+  uint32_t C(int i) const {
+    if (i < 0 || i >= n_) return 0;
+    return dict_.WordClasses(toks_.tokens[i].vocab);
+  }
+  bool Is(int i, std::string_view w) const { return W(i) == w; }
+  // Mention starting at token i, or -1.
+  int MentionAt(int i) const {
+    if (i < 0 || i >= n_) return -1;
+    int m = at_[i];
+    return m >= 0 && ms_[m].tb == i ? m : -1;
+  }
+  // Mention ending just before token i (te == i), or -1.
+  int MentionEndingAt(int i) const {
+    if (i <= 0 || i > n_) return -1;
+    int m = at_[i - 1];
+    return m >= 0 && ms_[m].te == i ? m : -1;
+  }
+  bool IsPerson(int actor) const {
+    return actor >= 0 && dict_.actors()[actor].actor.kind == ActorKind::kPerson;
+  }
+
+  void Sentence(const SentenceSpan& span);
+  void TraceSentence() const;
+  void FindMentions();
+  int DominantState() const;
+  int ResolveRole(int actor, int role) const;
+  void ResolvePronouns();
+  void FindTriggers();
+  void Relate(int hit_index);
+
+  std::vector<int> GroupLeft(int m) const;
+  std::vector<int> GroupRight(int m) const;
+  int ClauseStart(int i) const;
+  bool Negated(int tb) const;
+  bool Irrealis(int tb, RelationKind kind) const;
+  Side ActiveSubject(int hit_index);
+  Side ObjectRight(int from, int limit, int skip_b, int skip_e, const Side& subject,
+                   RelationKind kind) const;
+  Side NearestLeft(int from, int max_back, bool cross_boundaries) const;
+  void Emit(const Side& src, const Side& tgt, int pattern, double conf);
+  void EmitPairs(const std::vector<int>& group, int pattern, double conf);
+  const char* rule_ = "";
+
+  struct Hit {
+    int tb, te;
+    int pattern;
+    Form form;
+    bool nominal;
+    Side subject;  // filled once computed (used for coordinated verbs)
+    Side object;
+    bool subject_done = false;
+  };
+
+  const Dictionary& dict_;
+  const Document& doc_;
+  ExtractStats* stats_;
+  std::ostream* trace_;
+  CodePointCounter counter_;
+
+  // Per sentence.
+  SentenceSpan span_;
+  int32_t cp_begin_ = 0, cp_end_ = 0;
+  Tokens toks_;
+  int n_ = 0;
+  std::vector<Mention> ms_;
+  std::vector<int> at_;
+  std::vector<Hit> hits_;
+  std::vector<Dictionary::Surface> surfaces_;
+  bool question_ = false;
+
+  // Across sentences: mentions per country, for "the capital".
+  absl::flat_hash_map<std::string, int> country_counts_;
+  // Across sentences, for pronouns.
+  int last_person_ = -1;
+  int last_group_ = -1;
+
+  std::vector<Candidate> cands_;
+};
+
+void DocRun::Sentence(const SentenceSpan& span) {
+  span_ = span;
+  toks_.Clear();
+  Tokenize(doc_.text, span.begin, span.end, toks_);
+  dict_.AssignVocab(toks_);
+  n_ = static_cast<int>(toks_.tokens.size());
+  if (stats_ != nullptr) {
+    ++stats_->sentences;
+    stats_->tokens += n_;
+  }
+  if (n_ == 0) return;
+  cp_begin_ = counter_.At(span.begin);
+  cp_end_ = counter_.At(span.end);
+  question_ = Is(n_ - 1, "?") || (n_ >= 2 && Is(n_ - 2, "?") && (C(n_ - 1) & kWcQuote));
+  FindMentions();
+  for (const Mention& m : ms_) {
+    if (m.pronoun || m.actor < 0) continue;
+    std::string iso = dict_.CountryOn(m.actor, doc_.date);
+    if (!iso.empty()) ++country_counts_[iso];
+  }
+  for (Mention& m : ms_) {
+    if (m.actor != kCapitalPlaceholder) continue;
+    int state = DominantState();
+    m.actor = state >= 0 ? dict_.CapitalHolder(state) : -1;
+  }
+  ResolvePronouns();
+  FindTriggers();
+  if (trace_ != nullptr) TraceSentence();
+  for (int h = 0; h < static_cast<int>(hits_.size()); ++h) Relate(h);
+  // Remember the last named person and group for pronouns in later sentences.
+  for (const Mention& m : ms_) {
+    if (m.place || m.actor < 0) continue;
+    if (IsPerson(m.actor)) {
+      last_person_ = m.actor;
+    } else if (!m.pronoun) {
+      last_group_ = m.actor;
+    }
+  }
+}
+
+// One line per sentence: [mention=actor], {trigger:KIND}, other tokens as folded.
+void DocRun::TraceSentence() const {
+  std::ostream& o = *trace_;
+  o << "  |";
+  for (int i = 0; i < n_; ++i) {
+    int m = MentionAt(i);
+    if (m >= 0) {
+      o << " [";
+      for (int t = ms_[m].tb; t < ms_[m].te; ++t) o << (t > ms_[m].tb ? " " : "") << W(t);
+      o << "=" << dict_.actors()[ms_[m].actor].actor.id << (ms_[m].place ? " place" : "") << "]";
+      i = ms_[m].te - 1;
+      continue;
+    }
+    bool hit = false;
+    for (const Hit& h : hits_) {
+      if (h.tb == i) {
+        o << " {" << W(i) << ":" << RelationKindName(dict_.patterns()[h.pattern].kind)
+          << (h.nominal ? " n" : "") << "}";
+        hit = true;
+      }
+    }
+    if (!hit) o << " " << W(i);
+  }
+  o << "\n";
+}
+
+int DocRun::DominantState() const {
+  std::string best;
+  int best_n = 0;
+  for (const auto& [iso, n] : country_counts_) {
+    if (n > best_n || (n == best_n && iso < best)) {
+      best = iso;
+      best_n = n;
+    }
+  }
+  return best.empty() ? -1 : dict_.StateOf(best);
+}
+
+int DocRun::ResolveRole(int actor, int role) const {
+  const RolePhrase& r = dict_.roles()[role];
+  if (stats_ != nullptr) {
+    if (stats_->role_hits.size() < dict_.roles().size()) {
+      stats_->role_hits.resize(dict_.roles().size());
+    }
+    ++stats_->role_hits[role];
+  }
+  if (r.title.empty()) return actor;
+  int h = dict_.Holder(actor, r.title, doc_.date);
+  return h >= 0 ? h : actor;
+}
+
+void DocRun::FindMentions() {
+  ms_.clear();
+  for (int i = 0; i < n_;) {
+    int len = dict_.MatchActor(toks_, i, n_, surfaces_);
+    if (len > 0) {
+      // "pro-Russian", "anti-Turkish": not the actor itself.
+      bool negated_prefix =
+          (toks_.tokens[i].flags & kJoinedPrev) &&
+          (Is(i - 1, "pro") || Is(i - 1, "anti") || Is(i - 1, "non") || Is(i - 1, "ex"));
+      // A match that stops inside a hyphenated word that goes on ("Iran-Iraq" is two
+      // names; "Turkey-based" is handled as a place below).
+      if (negated_prefix) {
+        i += len;
+        continue;
+      }
+      Mention m;
+      m.tb = i;
+      m.te = i + len;
+      m.actor = surfaces_[0].actor;
+      m.type = surfaces_[0].type;
+      // A role phrase after the name: "Turkish president", "Russia's foreign minister".
+      int k = m.te;
+      bool poss = Is(k, "'s");
+      int role = -1;
+      int rl = dict_.MatchRole(toks_, poss ? k + 1 : k, n_, role);
+      ActorKind kind = dict_.actors()[m.actor].actor.kind;
+      if (kind == ActorKind::kState && Is(poss ? k + 1 : k, "capital")) {
+        m.actor = dict_.CapitalHolder(m.actor);
+        m.type = SurfaceType::kMetonym;
+        m.te = (poss ? k + 2 : k + 1);
+        ms_.push_back(m);
+        i = m.te;
+        continue;
+      }
+      if (rl > 0 && kind != ActorKind::kPerson) {
+        m.actor = ResolveRole(m.actor, role);
+        m.te = (poss ? k + 1 : k) + rl;
+        m.role = true;
+      } else if (rl > 0 && poss && dict_.roles()[role].title.empty()) {
+        // "Haftar's forces", "Erdogan's government": what the person leads.
+        m.actor = dict_.SpeaksFor(m.actor, doc_.date);
+        m.te = k + 1 + rl;
+        m.role = true;
+      }
+      ms_.push_back(m);
+      i = m.te;
+      continue;
+    }
+    // "the president of Turkey", "the leader of the LNA".
+    int role = -1;
+    int rl = dict_.MatchRole(toks_, i, n_, role);
+    if (rl > 0 && Is(i + rl, "of")) {
+      int k = i + rl + 1;
+      if (Is(k, "the")) ++k;
+      int l2 = dict_.MatchActor(toks_, k, n_, surfaces_);
+      bool modifier = k + l2 < n_ && (toks_.tokens[k + l2].flags & kJoinedPrev);  // "UN-backed"
+      if (l2 > 0 && !modifier &&
+          dict_.actors()[surfaces_[0].actor].actor.kind != ActorKind::kPerson) {
+        Mention m;
+        m.tb = i;
+        m.te = k + l2;
+        m.actor = ResolveRole(surfaces_[0].actor, role);
+        m.type = surfaces_[0].type;
+        m.role = true;
+        ms_.push_back(m);
+        i = m.te;
+        continue;
+      }
+    }
+    // "the capital": the capital of the country the article is about so far.
+    if (Is(i, "capital") && (Is(i - 1, "the") || Is(i - 1, "country's")) && !Is(i + 1, "of")) {
+      Mention m;
+      m.tb = i;
+      m.te = i + 1;
+      m.actor = kCapitalPlaceholder;  // resolved once this sentence's mentions are counted
+      m.type = SurfaceType::kMetonym;
+      ms_.push_back(m);
+      ++i;
+      continue;
+    }
+    uint32_t c = C(i);
+    if (c & (kWcPronPerson | kWcPronThing)) {
+      Mention m;
+      m.tb = i;
+      m.te = i + 1;
+      m.pronoun = true;
+      m.person_pronoun = (c & kWcPronPerson) != 0;
+      ms_.push_back(m);
+    }
+    ++i;
+  }
+
+  // Merge "Russian Foreign Minister Sergei Lavrov", "Turkey's Erdogan", "President Erdogan"
+  // into the person; drop "(GNA)" right after "Government of National Accord".
+  std::vector<Mention> merged;
+  for (size_t a = 0; a < ms_.size(); ++a) {
+    Mention m = ms_[a];
+    if (!merged.empty() && !m.pronoun && IsPerson(m.actor)) {
+      Mention& prev = merged.back();
+      if (!prev.pronoun && (prev.type == SurfaceType::kDemonym || prev.role ||
+                            Is(prev.te, "'s") || prev.actor == m.actor)) {
+        bool only_titles = true;
+        for (int t = prev.te; t < m.tb; ++t) {
+          if (!(C(t) & kWcTitle) && !Is(t, "'s") && !Is(t, ".")) only_titles = false;
+        }
+        if (only_titles && m.tb - prev.te <= 4) {
+          m.tb = prev.tb;
+          merged.back() = m;
+          continue;
+        }
+      }
+    }
+    if (!merged.empty() && !m.pronoun && merged.back().actor == m.actor && Is(m.tb - 1, "(") &&
+        Is(m.te, ")") && merged.back().te == m.tb - 1) {
+      continue;
+    }
+    merged.push_back(m);
+  }
+  ms_.swap(merged);
+
+  // Places: "in Tripoli", "Benghazi-based", "to Moscow" for capitals.
+  for (Mention& m : ms_) {
+    if (m.pronoun) continue;
+    int j = m.tb - 1;
+    if (Is(j, "the")) --j;
+    if (C(j) & kWcLocPrep) m.place = true;
+    if (m.type == SurfaceType::kMetonym && Is(j, "to")) m.place = true;
+    // "the outskirts of Tripoli", "south of the capital".
+    if (m.type == SurfaceType::kMetonym && Is(j, "of")) {
+      static constexpr std::string_view kWhere[] = {
+          "outskirts", "suburbs", "streets", "centre", "center", "city", "heart", "south",
+          "north", "east", "west", "edge", "gates", "part", "parts", "area", "areas",
+          "district", "districts", "airport", "port", "outskirt", "residents", "people",
+          "mayor", "skies", "west", "southeast", "southwest", "northeast", "northwest",
+          "neighbourhoods", "neighborhoods", "environs", "approaches", "inhabitants"};
+      std::string_view prev = W(j - 1);
+      for (std::string_view w : kWhere) {
+        if (prev == w) m.place = true;
+      }
+    }
+    if (m.te < n_ && (toks_.tokens[m.te].flags & kJoinedPrev) &&
+        (Is(m.te, "based") || Is(m.te, "born") || Is(m.te, "bound"))) {
+      m.place = true;
+    }
+  }
+  at_.assign(n_, -1);
+  for (int k = 0; k < static_cast<int>(ms_.size()); ++k) {
+    for (int t = ms_[k].tb; t < ms_[k].te; ++t) at_[t] = k;
+  }
+}
+
+void DocRun::ResolvePronouns() {
+  for (size_t k = 0; k < ms_.size(); ++k) {
+    Mention& m = ms_[k];
+    if (!m.pronoun) continue;
+    int found = -1;
+    for (int j = static_cast<int>(k) - 1; j >= 0; --j) {
+      const Mention& p = ms_[j];
+      // Adjectives ("Turkish intervention") are rarely what a pronoun points back to.
+      if (p.pronoun || p.place || p.actor < 0 || p.type == SurfaceType::kDemonym) continue;
+      if (IsPerson(p.actor) == m.person_pronoun) {
+        found = p.actor;
+        break;
+      }
+    }
+    if (found < 0) found = m.person_pronoun ? last_person_ : last_group_;
+    m.actor = found;
+  }
+  // Unresolved pronouns are no mentions.
+  ms_.erase(std::remove_if(ms_.begin(), ms_.end(), [](const Mention& m) { return m.actor < 0; }),
+            ms_.end());
+  at_.assign(n_, -1);
+  for (int k = 0; k < static_cast<int>(ms_.size()); ++k) {
+    for (int t = ms_[k].tb; t < ms_[k].te; ++t) at_[t] = k;
+  }
+  if (stats_ != nullptr) {
+    if (stats_->actor_hits.size() < dict_.actors().size()) {
+      stats_->actor_hits.resize(dict_.actors().size());
+    }
+    for (const Mention& m : ms_) {
+      if (!m.pronoun) ++stats_->actor_hits[m.actor];
+    }
+  }
+}
+
+void DocRun::FindTriggers() {
+  hits_.clear();
+  for (int i = 0; i < n_; ++i) {
+    const Token& t = toks_.tokens[i];
+    if (t.vocab < 0 || at_[i] >= 0) continue;
+    const std::vector<PatternVariant>* vs = dict_.VariantsStartingWith(t.vocab);
+    if (vs == nullptr) continue;
+    for (const PatternVariant& v : *vs) {
+      const Pattern& pat = dict_.patterns()[v.pattern];
+      int k = i + 1;
+      bool ok = true;
+      for (size_t w = 1; w < v.words.size() && ok; ++w) {
+        bool found = false;
+        for (int skip = 0; skip <= pat.gap && k + skip < n_; ++skip) {
+          int q = k + skip;
+          if (toks_.tokens[q].vocab == v.words[w]) {
+            k = q + 1;
+            found = true;
+            break;
+          }
+          if ((toks_.tokens[q].flags & kPunct) || (C(q) & kWcBoundary)) break;
+        }
+        ok = found;
+      }
+      if (!ok) continue;
+      if (k < n_ && !pat.not_before_ids.empty() &&
+          std::find(pat.not_before_ids.begin(), pat.not_before_ids.end(),
+                    toks_.tokens[k].vocab) != pat.not_before_ids.end()) {
+        continue;
+      }
+      // "UN sanctions monitors": a verb's -s form that is also a listed noun reads as the
+      // noun unless an object follows.
+      if (v.form == Form::kThird) {
+        bool noun_too = false;
+        for (const PatternVariant& o : *vs) {
+          if (o.form == Form::kNoun && o.words.size() == 1) noun_too = true;
+        }
+        bool object_next = MentionAt(k) >= 0 || (C(k) & (kWcDet | kWcPronPerson | kWcPronThing));
+        if (noun_too && !object_next) continue;
+      }
+      Hit h;
+      h.tb = i;
+      h.te = k;
+      h.pattern = v.pattern;
+      h.form = v.form;
+      h.nominal = pat.pos != PatternPos::kVerb;
+      // A verb used as a noun: "the attack", "Russia's support", "Turkish support".
+      if (!h.nominal && (v.form == Form::kBase || v.form == Form::kThird)) {
+        int j = i - 1;
+        int pm = MentionEndingAt(i);
+        bool adjective = pm >= 0 && ms_[pm].type == SurfaceType::kDemonym;
+        if ((C(j) & kWcDet) || Is(j, "'s") || adjective) {
+          // "to back" after a determiner-like word is still a verb: "the decision to back".
+          if (!Is(j, "to")) h.nominal = true;
+        }
+      }
+      hits_.push_back(h);
+      break;
+    }
+  }
+}
+
+std::vector<int> DocRun::GroupRight(int m) const {
+  std::vector<int> out = {m};
+  std::vector<bool> has_and = {true};
+  int k = ms_[m].te;
+  while (k < n_) {
+    int j = k;
+    bool conj = false, andor = false, comma = false;
+    while (j < n_) {
+      if (Is(j, ",")) {
+        conj = comma = true;
+      } else if (Is(j, "and") || Is(j, "or") || Is(j, "&")) {
+        conj = andor = true;
+      } else if (Is(j, "as") && Is(j + 1, "well") && Is(j + 2, "as")) {
+        conj = andor = true;
+        j += 2;
+      } else {
+        break;
+      }
+      ++j;
+    }
+    if (!conj) break;
+    while (Is(j, "the") || Is(j, "both")) ++j;
+    int next = MentionAt(j);
+    if (next < 0 || ms_[next].place) break;
+    // "X, and Russia has ..." starts a new clause: the next mention is a subject.
+    int after = ms_[next].te;
+    if (comma && (C(after) & (kWcAux | kWcModal | kWcFuture | kWcSay))) break;
+    out.push_back(next);
+    has_and.push_back(andor);
+    k = ms_[next].te;
+  }
+  // "A, B and C": keep members up to the last and/or.
+  int last = 0;
+  for (int i = 0; i < static_cast<int>(out.size()); ++i) {
+    if (has_and[i]) last = i;
+  }
+  out.resize(last + 1);
+  return out;
+}
+
+std::vector<int> DocRun::GroupLeft(int m) const {
+  std::vector<int> out = {m};
+  int k = ms_[m].tb;
+  bool first = true;
+  while (k > 0) {
+    int j = k - 1;
+    while (Is(j, "the") || Is(j, "both")) --j;
+    bool conj = false, andor = false;
+    while (j >= 0) {
+      if (Is(j, ",")) {
+        conj = true;
+      } else if (Is(j, "and") || Is(j, "or") || Is(j, "&")) {
+        conj = andor = true;
+      } else {
+        break;
+      }
+      --j;
+    }
+    if (!conj || (first && !andor)) break;
+    int prev = MentionEndingAt(j + 1);
+    if (prev < 0 || ms_[prev].place) break;
+    out.push_back(prev);
+    k = ms_[prev].tb;
+    first = false;
+  }
+  return out;
+}
+
+int DocRun::ClauseStart(int i) const {
+  for (int j = i - 1; j >= 0; --j) {
+    if (C(j) & kWcBoundary) return j + 1;
+  }
+  return 0;
+}
+
+bool DocRun::Negated(int tb) const {
+  int start = std::max(ClauseStart(tb), tb - 4);
+  for (int j = tb - 1; j >= start; --j) {
+    if (at_[j] >= 0) break;  // the subject: a negation before it is another matter
+    if (C(j) & kWcNeg) return true;
+  }
+  return false;
+}
+
+bool DocRun::Irrealis(int tb, RelationKind kind) const {
+  int start = ClauseStart(tb);
+  // A conditional or a question word in the clause before the trigger.
+  for (int j = tb - 1; j >= start; --j) {
+    if (C(j) & kWcIf) return true;
+  }
+  // A modal right before: "could send troops". Threats are voiced as possibilities.
+  for (int j = tb - 1; j >= std::max(start, tb - 4); --j) {
+    uint32_t c = C(j);
+    if (c & kWcModal) return kind != RelationKind::kThreaten;
+    if (c & (kWcAdverb | kWcNeg | kWcAux)) continue;
+    if (Is(j, "to")) {
+      // "threatened to impose sanctions": intention, not a fact.
+      int g = j - 1;
+      while (g >= start && (C(g) & (kWcAdverb | kWcDet))) --g;
+      if (C(g) & kWcIrrealis) return true;
+      break;
+    }
+    break;
+  }
+  return false;
+}
+
+// The nearest actor mention left of `from` (exclusive), skipping places and mentions that
+// are objects of prepositions; stops at clause boundaries unless told to cross them.
+Side DocRun::NearestLeft(int from, int max_back, bool cross_boundaries) const {
+  Side s;
+  int fallback = -1;
+  int stop = std::max(0, from - max_back);
+  for (int j = from - 1; j >= stop; --j) {
+    if (!cross_boundaries && (C(j) & kWcBoundary)) break;
+    int m = at_[j];
+    if (m < 0) continue;
+    const Mention& mm = ms_[m];
+    j = mm.tb;  // jump over the mention
+    if (mm.place) continue;
+    int before = mm.tb - 1;
+    while (before >= 0 && (Is(before, "the") || (C(before) & kWcDet))) --before;
+    if ((C(before) & kWcPrep) && !Is(before, "by")) continue;
+    // A bare adjective ("a Russian company") is a weak subject: keep looking, fall back to it.
+    if (mm.type == SurfaceType::kDemonym && !mm.role) {
+      if (fallback < 0) fallback = m;
+      continue;
+    }
+    s.mentions = GroupLeft(m);
+    s.confidence = 0.65 - 0.01 * std::max(0, from - mm.te);
+    return s;
+  }
+  if (fallback >= 0) {
+    s.mentions = {fallback};
+    s.confidence = 0.5;
+  }
+  return s;
+}
+
+Side DocRun::ActiveSubject(int hi) {
+  Hit& h = hits_[hi];
+  Side s;
+  int j = h.tb - 1;
+  while (j >= 0 && ((C(j) & (kWcAdverb | kWcAux | kWcModal | kWcFuture | kWcNeg | kWcQuote)) ||
+                    Is(j, "to") || Is(j, "-"))) {
+    --j;
+  }
+  if (j < 0) return s;
+  int m = MentionEndingAt(j + 1);
+  if (m >= 0 && !ms_[m].place) {
+    s.mentions = GroupLeft(m);
+    s.confidence = 0.85;
+    return s;
+  }
+  if (Is(j, "and") || Is(j, ",") || Is(j, "but")) {
+    // Coordinated verbs share the subject: "Egypt condemned X and warned Y".
+    int j2 = j;
+    while (j2 >= 0 && (Is(j2, "and") || Is(j2, ",") || Is(j2, "but"))) --j2;
+    for (int p = hi - 1; p >= 0; --p) {
+      if (hits_[p].subject_done && !hits_[p].subject.empty() && !hits_[p].nominal) {
+        s = hits_[p].subject;
+        s.confidence = std::min(0.75, s.confidence);
+        return s;
+      }
+    }
+  }
+  if (C(j) & kWcRelPron) {
+    int k = j - 1;
+    while (k >= 0 && Is(k, ",")) --k;
+    int a = MentionEndingAt(k + 1);
+    if (a >= 0 && !ms_[a].place) {
+      s.mentions = GroupLeft(a);
+      s.confidence = 0.8;
+      return s;
+    }
+  }
+  Side left = NearestLeft(h.tb, 25, false);
+  // "Turkey dismissed the Egyptian threat and vowed to keep supporting the GNA": the nearest
+  // actor is the object of an earlier verb, whose subject is also this one's.
+  if (!left.empty()) {
+    for (int p = hi - 1; p >= 0; --p) {
+      const Hit& o = hits_[p];
+      if (!o.subject_done || o.subject.empty() || o.nominal) continue;
+      for (int om : o.object.mentions) {
+        if (om == left.mentions[0]) {
+          Side s2 = o.subject;
+          s2.confidence = std::min(0.7, s2.confidence);
+          return s2;
+        }
+      }
+    }
+  }
+  return left;
+}
+
+Side DocRun::ObjectRight(int from, int limit, int skip_b, int skip_e, const Side& subject,
+                         RelationKind kind) const {
+  Side s;
+  auto in_subject = [&](int m) {
+    for (int x : subject.mentions) {
+      if (ms_[x].actor == ms_[m].actor) return true;
+    }
+    return false;
+  };
+  int end = std::min(n_, limit);
+  for (int k = from; k < end; ++k) {
+    if (k >= skip_b && k < skip_e && at_[k] < 0) continue;
+    uint32_t c = C(k);
+    if ((c & kWcBoundary) || (c & kWcRelPron) || Is(k, ".") || Is(k, "!") || Is(k, "?")) break;
+    if (Is(k, ",") || Is(k, "-")) break;  // a new clause or an aside; lists are GroupRight's job
+    if ((c & kWcSay) && k > skip_e) break;  // "rejected the claim and said ..."
+    if (k >= skip_e && at_[k] < 0 && (Is(k - 1, "and") || Is(k - 1, ","))) {
+      // Another verb starts its own relation: "condemned X and expelled Y".
+      bool other_verb = false;
+      for (const Hit& o : hits_) {
+        if (o.tb == k && !o.nominal) other_verb = true;
+      }
+      if (other_verb) break;
+    }
+    if (Is(k, "and") && k > from) {
+      int nm = MentionAt(k + 1);
+      if (nm >= 0 && (C(ms_[nm].te) & (kWcAux | kWcModal | kWcFuture | kWcSay))) break;
+    }
+    int m = MentionAt(k);
+    if (m < 0) continue;
+    k = ms_[m].te - 1;
+    int before = ms_[m].tb - 1;
+    while (Is(before, "the")) --before;
+    // A place is a target only of an attack on it: "fired missiles at Riyadh".
+    bool attacked_place = kind == RelationKind::kFight && (Is(before, "at") || Is(before, "on"));
+    if ((ms_[m].place && !attacked_place) || in_subject(m)) continue;
+    // Origins are no targets of material or hostile acts: "mercenaries from Syria". A
+    // refusal or a criticism of something "from X" is aimed at X.
+    if (Is(before, "from") && kind != RelationKind::kReject && kind != RelationKind::kCriticize &&
+        kind != RelationKind::kSupport) {
+      continue;
+    }
+    // The topic of a verb is no target: "quarrelling about Libya", "despite Russia".
+    if (Is(before, "about") || Is(before, "regarding") || Is(before, "concerning") ||
+        Is(before, "despite") || Is(before, "amid") || Is(before, "like") ||
+        Is(before, "than")) {
+      continue;
+    }
+    s.mentions = GroupRight(m);
+    s.confidence = 0.9 - 0.02 * std::max(0, ms_[m].tb - from);
+    return s;
+  }
+  return s;
+}
+
+void DocRun::Emit(const Side& src, const Side& tgt, int pattern, double conf) {
+  for (int a : src.mentions) {
+    for (int b : tgt.mentions) {
+      Candidate c;
+      c.source = ms_[a].actor;
+      c.target = ms_[b].actor;
+      if (c.source == c.target) continue;
+      double pc = conf;
+      if (ms_[a].pronoun || ms_[b].pronoun) pc *= 0.85;
+      c.pattern = pattern;
+      c.rule = rule_;
+      c.confidence = std::clamp(pc, 0.05, 0.99);
+      c.sent_begin = span_.begin;
+      c.sent_end = span_.end;
+      c.cp_begin = cp_begin_;
+      c.cp_end = cp_end_;
+      cands_.push_back(c);
+    }
+  }
+}
+
+void DocRun::EmitPairs(const std::vector<int>& group, int pattern, double conf) {
+  for (size_t i = 0; i + 1 < group.size(); ++i) {
+    for (size_t j = i + 1; j < group.size(); ++j) {
+      Side a, b;
+      a.mentions = {group[i]};
+      b.mentions = {group[j]};
+      Emit(a, b, pattern, conf);
+    }
+  }
+}
+
+void DocRun::Relate(int hi) {
+  Hit& h = hits_[hi];
+  const Pattern& pat = dict_.patterns()[h.pattern];
+  if (question_) return;
+  bool negated = Negated(h.tb);
+  bool irrealis = Irrealis(h.tb, pat.kind);
+  auto blocked = [&] { return negated || irrealis; };
+
+  if (pat.pos == PatternPos::kAgent) {
+    // Owner: "his backers", "Haftar's most loyal backers", "backers of Haftar".
+    Side owner, member;
+    int j = h.tb - 1;
+    for (int adj = 0; adj < 3 && j >= 0 && at_[j] < 0 && !(toks_.tokens[j].flags & kPunct) &&
+                      !(C(j) & (kWcPossPron | kWcPrep | kWcAux));
+         ++adj) {
+      --j;
+    }
+    int pm = MentionEndingAt(j + 1);
+    if (pm >= 0) {
+      owner.mentions = {pm};
+      j = ms_[pm].tb - 1;
+    } else if (Is(j, "'s") && MentionEndingAt(j) >= 0) {
+      pm = MentionEndingAt(j);
+      owner.mentions = {pm};
+      j = ms_[pm].tb - 1;
+    } else if (Is(h.te, "of")) {
+      int k = h.te + 1;
+      if (Is(k, "the")) ++k;
+      int om = MentionAt(k);
+      if (om >= 0) owner.mentions = {om};
+    }
+    if (owner.empty()) return;
+    while (j >= 0 && (C(j) & kWcDet)) --j;
+    // Member: "X is among ...", "X, (one of) ...", "X being among ...".
+    if (Is(j, "among") || Is(j, "of")) --j;
+    if (Is(j, "one")) --j;
+    while (j >= 0 && (C(j) & (kWcAux | kWcAdverb))) --j;
+    if (Is(j, "remains") || Is(j, "remain") || Is(j, "became") || Is(j, "become")) --j;
+    if (Is(j, ",")) --j;
+    int mm = MentionEndingAt(j + 1);
+    if (mm < 0 || ms_[mm].place) return;
+    member.mentions = GroupLeft(mm);
+    if (blocked()) return;
+    rule_ = "agent-noun";
+    Emit(member, owner, h.pattern, 0.75);
+    return;
+  }
+
+  if (h.nominal) {
+    Side src, tgt;
+    int j = h.tb - 1;
+    int adjs = 0;
+    while (j >= 0 && adjs < 2 && (C(j) & kWcDet) && !(C(j) & kWcPossPron) && !Is(j, "the")) {
+      --j;
+      ++adjs;
+    }
+    int om = MentionEndingAt(j + 1);
+    if (om < 0 && Is(j, "'s")) om = MentionEndingAt(j);
+    if (om >= 0 && !ms_[om].place) {
+      src.mentions = GroupLeft(om);
+      src.confidence = 0.75;
+    }
+    std::vector<int> between;
+    // "support for X from Y": each preposition follows the noun or the other phrase.
+    int end_scan = std::min(n_, h.te + 2);
+    for (int k = h.te; k < end_scan; ++k) {
+      uint32_t c = C(k);
+      if (c & kWcBoundary) break;
+      int q = k + 1;
+      while (Is(q, "the")) ++q;
+      int mq = MentionAt(q);
+      if (Is(k, "between") && mq >= 0) {
+        between = GroupRight(mq);
+        break;
+      }
+      if (mq < 0 || ms_[mq].place) continue;
+      if ((Is(k, "from") || Is(k, "by")) && src.empty()) {
+        src.mentions = GroupRight(mq);
+        src.confidence = 0.7;
+        k = ms_[mq].te - 1;
+        end_scan = std::min(n_, ms_[mq].te + 2);
+      } else if ((Is(k, "for") || Is(k, "to") || Is(k, "against") || Is(k, "on") ||
+                  Is(k, "with") || Is(k, "toward") || Is(k, "towards")) &&
+                 tgt.empty()) {
+        tgt.mentions = GroupRight(mq);
+        k = ms_[mq].te - 1;
+        end_scan = std::min(n_, ms_[mq].te + 2);
+      }
+    }
+    if (blocked()) return;
+    if (between.size() >= 2 && pat.symmetric) {
+      rule_ = "noun-between";
+      EmitPairs(between, h.pattern, 0.7);
+      return;
+    }
+    if (!src.empty() && !tgt.empty()) {
+      rule_ = "noun";
+      Emit(src, tgt, h.pattern, src.confidence);
+    }
+    return;
+  }
+
+  bool participle = h.form == Form::kPast || h.form == Form::kParticiple ||
+                    h.form == Form::kPastOrParticiple;
+  // Adjectival: "the UN-backed government", "Turkish-made drones".
+  if (participle && (toks_.tokens[h.tb].flags & kJoinedPrev)) {
+    int sm = MentionEndingAt(h.tb);
+    if (sm < 0) return;
+    Side src, tgt;
+    src.mentions = {sm};
+    for (int k = h.te; k < std::min(n_, h.te + 5); ++k) {
+      int m = MentionAt(k);
+      if (m >= 0 && !ms_[m].place) {
+        tgt.mentions = {m};
+        break;
+      }
+      if (C(k) & kWcBoundary) break;
+    }
+    h.subject_done = true;
+    if (tgt.empty() || blocked()) return;
+    rule_ = "adjectival";
+    Emit(src, tgt, h.pattern, 0.85);
+    return;
+  }
+
+  // "the besieged GNA": a participle used as an adjective is no event, unless "by" names
+  // the agent ("the government backed by Turkey").
+  if (participle && (C(h.tb - 1) & kWcDet) && !Is(h.te, "by")) {
+    h.subject_done = true;
+    return;
+  }
+  // Passive: "was rejected by Haftar", "backed by Egypt and Russia".
+  if (participle) {
+    int a = h.te;
+    while (a < n_ && (C(a) & kWcAdverb)) ++a;
+    bool by = Is(a, "by");
+    int b = h.tb - 1;
+    while (b >= 0 && (C(b) & (kWcAdverb | kWcNeg))) --b;
+    bool be = b >= 0 && (C(b) & kWcAux) && !Is(b, "has") && !Is(b, "have") && !Is(b, "had");
+    if (by || be) {
+      if (!by) {
+        h.subject_done = true;
+        return;  // agentless passive: no source
+      }
+      int k = a + 1;
+      while (Is(k, "the")) ++k;
+      int am = MentionAt(k);
+      if (am < 0 || ms_[am].place) return;
+      Side agent;
+      agent.mentions = GroupRight(am);
+      Side patient;
+      // The patient: the subject before the verb group, or the antecedent of "which".
+      int j = b;
+      while (j >= 0 && (C(j) & (kWcAux | kWcAdverb | kWcNeg))) --j;
+      double conf = 0.8;
+      if (C(j) & kWcRelPron) {
+        patient = NearestLeft(j, 30, true);
+        conf = 0.7;
+      } else {
+        int pm = MentionEndingAt(j + 1);
+        if (pm >= 0 && !ms_[pm].place) {
+          patient.mentions = GroupLeft(pm);
+        } else {
+          patient = NearestLeft(h.tb, 15, false);
+          conf = 0.65;
+        }
+      }
+      h.subject_done = true;
+      h.subject = agent;
+      if (patient.empty() || blocked()) return;
+      rule_ = "passive";
+      Emit(agent, patient, h.pattern, conf);
+      return;
+    }
+  }
+
+  // Active voice.
+  Side subj = ActiveSubject(hi);
+  h.subject = subj;
+  h.subject_done = true;
+  if (subj.empty()) return;
+  if (pat.pairs_only) {
+    if (subj.mentions.size() >= 2 && !blocked()) {
+      std::vector<int> g = subj.mentions;
+      std::reverse(g.begin(), g.end());
+      rule_ = "pairs-only";
+      EmitPairs(g, h.pattern, 0.7);
+    }
+    return;
+  }
+  if (pat.symmetric && subj.mentions.size() >= 2 && !Is(h.te, "with")) {
+    // "France and Italy were quarrelling": the members relate to each other.
+    if (blocked()) return;
+    std::vector<int> g = subj.mentions;
+    std::reverse(g.begin(), g.end());
+    rule_ = "compound-symmetric";
+    EmitPairs(g, h.pattern, 0.75);
+    return;
+  }
+  Side obj = ObjectRight(h.tb + 1, h.te + 12, h.tb + 1, h.te, subj, pat.kind);
+  h.object = obj;
+  if (blocked()) return;
+  if (obj.empty()) {
+    if (pat.symmetric && subj.mentions.size() >= 2) {
+      std::vector<int> g = subj.mentions;
+      std::reverse(g.begin(), g.end());
+      rule_ = "symmetric-no-object";
+      EmitPairs(g, h.pattern, 0.7);
+    }
+    return;
+  }
+  rule_ = "active";
+  Emit(subj, obj, h.pattern, std::min(subj.confidence, obj.confidence));
+}
+
+}  // namespace
+
+Extractor::Extractor(const Dictionary& dict, ExtractOptions options)
+    : dict_(dict), options_(options) {}
+
+std::vector<Observation> Extractor::Extract(const Document& doc, ExtractStats* stats) const {
+  if (stats != nullptr) {
+    ++stats->documents;
+    stats->bytes += static_cast<int64_t>(doc.text.size());
+    if (stats->pattern_hits.size() < dict_.patterns().size()) {
+      stats->pattern_hits.resize(dict_.patterns().size());
+    }
+  }
+  DocRun run(dict_, doc, stats, options_.trace);
+  run.Run();
+  // One observation per (source, target, kind): the most confident evidence, first wins ties.
+  // Key: source, target, kind packed into 64 bits.
+  absl::flat_hash_map<uint64_t, size_t> best;
+  std::vector<const Candidate*> order;
+  for (const Candidate& c : run.candidates()) {
+    if (options_.trace != nullptr) {
+      *options_.trace << doc.id << " [" << c.rule << " " << c.confidence << "] "
+                      << dict_.actors()[c.source].actor.id << " -"
+                      << RelationKindName(dict_.patterns()[c.pattern].kind) << "-> "
+                      << dict_.actors()[c.target].actor.id << " (\""
+                      << dict_.patterns()[c.pattern].text << "\")\n";
+    }
+    // Relations inside one side (a leader and his state) are no relations.
+    int gs = dict_.SpeaksFor(c.source, doc.date);
+    int gt = dict_.SpeaksFor(c.target, doc.date);
+    if (c.source == c.target || gs == gt || gs == c.target || gt == c.source) continue;
+    if (c.confidence < options_.min_confidence) continue;
+    uint64_t key = (static_cast<uint64_t>(c.source) << 36) |
+                   (static_cast<uint64_t>(c.target) << 8) |
+                   static_cast<uint64_t>(dict_.patterns()[c.pattern].kind);
+    auto it = best.find(key);
+    if (it == best.end()) {
+      best.emplace(key, order.size());
+      order.push_back(&c);
+    } else if (c.confidence > order[it->second]->confidence) {
+      order[it->second] = &c;
+    }
+  }
+  std::vector<Observation> out;
+  out.reserve(order.size());
+  for (const Candidate* c : order) {
+    const Pattern& p = dict_.patterns()[c->pattern];
+    const Actor& s = dict_.actors()[c->source].actor;
+    const Actor& t = dict_.actors()[c->target].actor;
+    Observation o;
+    o.source = s.id;
+    o.target = t.id;
+    o.source_name = s.name;
+    o.target_name = t.name;
+    o.source_country = dict_.CountryOn(c->source, doc.date);
+    o.target_country = dict_.CountryOn(c->target, doc.date);
+    o.kind = p.kind;
+    o.sign = Info(p.kind).sign;
+    o.weight = p.weight;
+    o.confidence = std::round(c->confidence * 100) / 100;
+    o.cameo = p.cameo;
+    o.date = doc.date;
+    o.evidence.doc = doc.id;
+    o.evidence.url = doc.url;
+    o.evidence.sentence = doc.text.substr(c->sent_begin, c->sent_end - c->sent_begin);
+    o.evidence.begin = c->cp_begin;
+    o.evidence.end = c->cp_end;
+    o.id = ObservationId(doc.id, o.evidence.begin, o.evidence.end, o.source, o.target, o.kind);
+    if (stats != nullptr) ++stats->pattern_hits[c->pattern];
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace actorgraph::extract
