@@ -349,6 +349,7 @@ absl::Status Dictionary::AddLexiconLine(std::string_view line, std::string_view 
     RolePhrase r;
     r.origin = std::string(origin);
     r.title = str("title");
+    if (auto it = j.find("states"); it != j.end() && it->is_boolean()) r.of_states = it->get<bool>();
     for (auto w : absl::StrSplit(Fold(str("role")), ' ', absl::SkipWhitespace())) {
       r.words.emplace_back(w);
     }
@@ -386,6 +387,9 @@ absl::Status Dictionary::AddLexiconLine(std::string_view line, std::string_view 
     }
   }
   if (auto it = j.find("symmetric"); it != j.end() && it->is_boolean()) p.symmetric = it->get<bool>();
+  if (auto it = j.find("destination"); it != j.end() && it->is_boolean()) {
+    p.destination = it->get<bool>();
+  }
   if (auto it = j.find("pairs_only"); it != j.end() && it->is_boolean()) {
     p.pairs_only = it->get<bool>();
   }
@@ -396,16 +400,18 @@ absl::Status Dictionary::AddLexiconLine(std::string_view line, std::string_view 
     p.pos = PatternPos::kNoun;
   } else if (pos == "agent") {
     p.pos = PatternPos::kAgent;
+  } else if (pos == "phrase") {
+    p.pos = PatternPos::kPhrase;
   } else {
     return absl::InvalidArgumentError(
-        absl::StrCat(AV(origin), ": field \"pos\" must be verb, noun or agent"));
+        absl::StrCat(AV(origin), ": field \"pos\" must be verb, noun, agent or phrase"));
   }
   if (auto it = j.find("not_before"); it != j.end() && it->is_array()) {
     for (const json& x : *it) {
       if (x.is_string()) p.not_before.push_back(Fold(x.get<std::string>()));
     }
   }
-  p.gap = p.pos == PatternPos::kVerb ? 3 : 1;
+  p.gap = p.pos == PatternPos::kVerb ? 3 : p.pos == PatternPos::kPhrase ? 0 : 1;
   if (auto it = j.find("gap"); it != j.end() && it->is_number_integer()) {
     p.gap = std::clamp(it->get<int>(), 0, 6);
   }
@@ -527,6 +533,8 @@ absl::Status Dictionary::Finalize() {
         with_first(f.base + "led", Form::kPastOrParticiple);
         with_first(f.base + "ling", Form::kGerund);
       }
+    } else if (pat.pos == PatternPos::kPhrase) {
+      variants.emplace_back(pat.words, Form::kBase);
     } else {
       // Nouns: the last word inflects.
       std::vector<std::string> pl = pat.words;

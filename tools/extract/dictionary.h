@@ -42,6 +42,7 @@ struct ActorInfo {
 struct RolePhrase {
   std::vector<std::string> words;  // folded
   std::string title;               // "" = the actor itself; "*" = whoever LEADS it
+  bool of_states = true;           // false: "Syrian militants" are not Syria
   std::string origin;
 };
 
@@ -50,6 +51,7 @@ enum class PatternPos : uint8_t {
   kVerb,   // "back", "send troops": SOURCE verb TARGET, TARGET be verbed by SOURCE
   kNoun,   // "support", "intervention": SOURCE's noun for TARGET, noun from SOURCE
   kAgent,  // "backer", "ally": SOURCE is among TARGET's backers
+  kPhrase,  // "at war": a fixed expression used like a verb, not inflected
 };
 
 struct Pattern {
@@ -60,6 +62,7 @@ struct Pattern {
   double weight = 0;       // Goldstein weight (sign of the kind)
   bool symmetric = false;  // "meet", "agreement": no direction; compound subjects pair up
   bool pairs_only = false;  // only relates the members of a compound subject ("A and B agreed")
+  bool destination = false;  // "send troops to Libya": a state after to/into is where, not whom
   PatternPos pos = PatternPos::kVerb;
   int gap = 2;  // tokens allowed between the pattern's words
   std::vector<std::string> not_before;  // folded words that cancel a match when next

@@ -36,6 +36,8 @@ struct Mention {
   bool pronoun = false;  // he, its, their ...
   bool person_pronoun = false;
   bool role = false;  // resolved through a role phrase
+  bool plural = false;     // "they", "the two leaders": resolved to the last compound group
+  std::vector<int> more;   // further actors of a plural mention
 };
 
 // One relation candidate before deduplication.
@@ -97,22 +99,35 @@ class DocRun {
   void TraceSentence() const;
   void FindMentions();
   int DominantState() const;
+  // For a participle at token i followed by a plain noun: true unless a subject, an auxiliary,
+  // "to" or a conjunction precedes it (then it is a verb: "Turkey already sent troops").
+  bool ParticipleIsAdjective(int i) const;
   int ResolveRole(int actor, int role) const;
   void ResolvePronouns();
+  // The actors of the last "A and B" group before mention k in this sentence (or none).
+  std::vector<int> CompoundBefore(int k) const;
+  void RememberCompound();
   void FindTriggers();
   void Relate(int hit_index);
 
   std::vector<int> GroupLeft(int m) const;
+  // True when a preposition (other than "by") governs mention m: "counterparts from the UAE".
+  bool PrepositionBefore(int m) const;
+  // Skips a parenthesis that ends at token j ("(UAE)"), returning the token before it.
+  int SkipParenLeft(int j) const;
+  // The antecedent of a relative pronoun at token j: "France, another ally, which".
+  int Antecedent(int j) const;
   std::vector<int> GroupRight(int m) const;
   int ClauseStart(int i) const;
   bool Negated(int tb) const;
   bool Irrealis(int tb, RelationKind kind) const;
   Side ActiveSubject(int hit_index);
   Side ObjectRight(int from, int limit, int skip_b, int skip_e, const Side& subject,
-                   RelationKind kind) const;
+                   const Pattern& pat) const;
   Side NearestLeft(int from, int max_back, bool cross_boundaries) const;
   void Emit(const Side& src, const Side& tgt, int pattern, double conf);
   void EmitPairs(const std::vector<int>& group, int pattern, double conf);
+  std::vector<std::pair<int, bool>> ActorsOf(const std::vector<int>& mentions) const;
   const char* rule_ = "";
 
   struct Hit {
@@ -145,8 +160,12 @@ class DocRun {
   // Across sentences: mentions per country, for "the capital".
   absl::flat_hash_map<std::string, int> country_counts_;
   // Across sentences, for pronouns.
+  std::vector<int> last_compound_;  // actors of the last "A and B" group
+  int last_compound_sentence_ = -100;
+  int sentence_index_ = 0;
   int last_person_ = -1;
   int last_group_ = -1;
+  int prev_first_group_ = -1;  // the first named state or group of the previous sentence
 
   std::vector<Candidate> cands_;
 };
@@ -180,6 +199,16 @@ void DocRun::Sentence(const SentenceSpan& span) {
   FindTriggers();
   if (trace_ != nullptr) TraceSentence();
   for (int h = 0; h < static_cast<int>(hits_.size()); ++h) Relate(h);
+  RememberCompound();
+  ++sentence_index_;
+  prev_first_group_ = -1;
+  for (const Mention& m : ms_) {
+    if (!m.pronoun && !m.place && m.actor >= 0 && !IsPerson(m.actor) &&
+        m.type != SurfaceType::kDemonym) {
+      prev_first_group_ = m.actor;
+      break;
+    }
+  }
   // Remember the last named person and group for pronouns in later sentences.
   for (const Mention& m : ms_) {
     if (m.place || m.actor < 0) continue;
@@ -215,6 +244,18 @@ void DocRun::TraceSentence() const {
     if (!hit) o << " " << W(i);
   }
   o << "\n";
+}
+
+bool DocRun::ParticipleIsAdjective(int i) const {
+  int q = i - 1;
+  while (q >= 0 && (C(q) & (kWcAdverb | kWcNeg))) --q;
+  if (q < 0) return false;
+  if (MentionEndingAt(q + 1) >= 0) return false;
+  if (C(q) & (kWcAux | kWcPronPerson | kWcPronThing | kWcRelPron | kWcConj | kWcModal |
+              kWcFuture)) {
+    return false;
+  }
+  return !Is(q, "to") && !Is(q, ",");
 }
 
 int DocRun::DominantState() const {
@@ -276,14 +317,20 @@ void DocRun::FindMentions() {
         i = m.te;
         continue;
       }
-      if (rl > 0 && kind != ActorKind::kPerson) {
+      const RolePhrase* rp = rl > 0 ? &dict_.roles()[role] : nullptr;
+      if (rp != nullptr && kind == ActorKind::kState && !rp->of_states) {
+        // "Syrian militants", "Libyan rebels": people of the country, not its state.
+        i = (poss ? k + 1 : k) + rl;
+        continue;
+      }
+      if (rp != nullptr && kind != ActorKind::kPerson) {
         m.actor = ResolveRole(m.actor, role);
         m.te = (poss ? k + 1 : k) + rl;
         m.role = true;
-      } else if (rl > 0 && poss && dict_.roles()[role].title.empty()) {
-        // "Haftar's forces", "Erdogan's government": what the person leads.
+      } else if (rp != nullptr && rp->title.empty()) {
+        // "Haftar's forces", "the Putin regime": what the person leads.
         m.actor = dict_.SpeaksFor(m.actor, doc_.date);
-        m.te = k + 1 + rl;
+        m.te = (poss ? k + 1 : k) + rl;
         m.role = true;
       }
       ms_.push_back(m);
@@ -293,6 +340,21 @@ void DocRun::FindMentions() {
     // "the president of Turkey", "the leader of the LNA".
     int role = -1;
     int rl = dict_.MatchRole(toks_, i, n_, role);
+    // "the government in Tripoli", "the regime in Damascus": the seat names the actor.
+    if (rl > 0 && dict_.roles()[role].title.empty() && Is(i + rl, "in")) {
+      int l2 = dict_.MatchActor(toks_, i + rl + 1, n_, surfaces_);
+      if (l2 > 0 && surfaces_[0].type == SurfaceType::kMetonym) {
+        Mention m;
+        m.tb = i;
+        m.te = i + rl + 1 + l2;
+        m.actor = surfaces_[0].actor;
+        m.type = SurfaceType::kName;
+        m.role = true;
+        ms_.push_back(m);
+        i = m.te;
+        continue;
+      }
+    }
     if (rl > 0 && Is(i + rl, "of")) {
       int k = i + rl + 1;
       if (Is(k, "the")) ++k;
@@ -322,6 +384,25 @@ void DocRun::FindMentions() {
       ++i;
       continue;
     }
+    // "the two leaders", "both countries": the last pair of actors named together.
+    if ((Is(i, "two") && Is(i - 1, "the")) || (Is(i, "both") && !Is(i + 1, "sides") && false)) {
+      static constexpr std::string_view kPluralNouns[] = {
+          "leaders", "men", "presidents", "sides", "countries", "governments", "nations",
+          "strongmen", "rivals", "neighbours", "neighbors", "powers", "ministers", "states",
+          "allies", "capitals", "parties", "camps", "foes", "adversaries"};
+      bool ok = false;
+      for (std::string_view w : kPluralNouns) ok = ok || Is(i + 1, w);
+      if (ok) {
+        Mention m;
+        m.tb = i;
+        m.te = i + 2;
+        m.pronoun = true;
+        m.plural = true;
+        ms_.push_back(m);
+        i += 2;
+        continue;
+      }
+    }
     uint32_t c = C(i);
     if (c & (kWcPronPerson | kWcPronThing)) {
       Mention m;
@@ -329,6 +410,7 @@ void DocRun::FindMentions() {
       m.te = i + 1;
       m.pronoun = true;
       m.person_pronoun = (c & kWcPronPerson) != 0;
+      m.plural = Is(i, "they") || Is(i, "them") || Is(i, "their") || Is(i, "themselves");
       ms_.push_back(m);
     }
     ++i;
@@ -393,10 +475,53 @@ void DocRun::FindMentions() {
   }
 }
 
+std::vector<int> DocRun::CompoundBefore(int k) const {
+  std::vector<int> best;
+  for (int j = 0; j < k; ++j) {
+    if (ms_[j].pronoun || ms_[j].place || ms_[j].actor < 0) continue;
+    std::vector<int> g = GroupRight(j);
+    if (g.size() < 2 || g.back() >= k) continue;
+    best.clear();
+    for (int m : g) {
+      if (std::find(best.begin(), best.end(), ms_[m].actor) == best.end()) best.push_back(ms_[m].actor);
+    }
+    j = g.back();
+  }
+  return best.size() >= 2 ? best : std::vector<int>();
+}
+
+void DocRun::RememberCompound() {
+  for (int j = 0; j < static_cast<int>(ms_.size()); ++j) {
+    if (ms_[j].pronoun || ms_[j].place || ms_[j].actor < 0) continue;
+    std::vector<int> g = GroupRight(j);
+    if (g.size() < 2) continue;
+    std::vector<int> actors;
+    for (int m : g) {
+      if (std::find(actors.begin(), actors.end(), ms_[m].actor) == actors.end()) {
+        actors.push_back(ms_[m].actor);
+      }
+    }
+    if (actors.size() >= 2) {
+      last_compound_ = actors;
+      last_compound_sentence_ = sentence_index_;
+    }
+    j = g.back();
+  }
+}
+
 void DocRun::ResolvePronouns() {
   for (size_t k = 0; k < ms_.size(); ++k) {
     Mention& m = ms_[k];
     if (!m.pronoun) continue;
+    if (m.plural) {
+      std::vector<int> group = CompoundBefore(static_cast<int>(k));
+      if (group.empty() && sentence_index_ - last_compound_sentence_ <= 1) group = last_compound_;
+      if (group.size() >= 2) {
+        m.actor = group[0];
+        m.more.assign(group.begin() + 1, group.end());
+        continue;
+      }
+    }
     int found = -1;
     for (int j = static_cast<int>(k) - 1; j >= 0; --j) {
       const Mention& p = ms_[j];
@@ -407,7 +532,11 @@ void DocRun::ResolvePronouns() {
         break;
       }
     }
-    if (found < 0) found = m.person_pronoun ? last_person_ : last_group_;
+    // Across sentences a bare "it" is mostly a thing ("It is also opposed by ..."); "its"
+    // and "they" still point back to the previous sentence's first state or group.
+    if (found < 0) {
+      found = m.person_pronoun ? last_person_ : Is(m.tb, "it") ? -1 : prev_first_group_;
+    }
     m.actor = found;
   }
   // Unresolved pronouns are no mentions.
@@ -472,9 +601,9 @@ void DocRun::FindTriggers() {
       h.te = k;
       h.pattern = v.pattern;
       h.form = v.form;
-      h.nominal = pat.pos != PatternPos::kVerb;
+      h.nominal = pat.pos == PatternPos::kNoun || pat.pos == PatternPos::kAgent;
       // A verb used as a noun: "the attack", "Russia's support", "Turkish support".
-      if (!h.nominal && (v.form == Form::kBase || v.form == Form::kThird)) {
+      if (pat.pos == PatternPos::kVerb && (v.form == Form::kBase || v.form == Form::kThird)) {
         int j = i - 1;
         int pm = MentionEndingAt(i);
         bool adjective = pm >= 0 && ms_[pm].type == SurfaceType::kDemonym;
@@ -482,6 +611,32 @@ void DocRun::FindTriggers() {
           // "to back" after a determiner-like word is still a verb: "the decision to back".
           if (!Is(j, "to")) h.nominal = true;
         }
+        // After a preposition a verb form is a noun: "weight of support behind".
+        if ((C(j) & kWcPrep) && !Is(j, "to")) h.nominal = true;
+        // A bare base form is finite only after a subject, a modal, "to" or "do":
+        // "the Resolute Support mission" is no verb.
+        if (v.form == Form::kBase && !h.nominal) {
+          int q = j;
+          while (q >= 0 && (C(q) & (kWcAdverb | kWcNeg))) --q;
+          bool finite = q < 0 || MentionEndingAt(q + 1) >= 0 ||
+                        (C(q) & (kWcModal | kWcFuture | kWcAux | kWcPronPerson |
+                                 kWcPronThing | kWcRelPron | kWcConj | kWcQuote)) ||
+                        Is(q, "to") || Is(q, "i") || Is(q, "we") || Is(q, "you") ||
+                        Is(q, "\"") || Is(q, ":");
+          if (!finite) h.nominal = true;
+        }
+      }
+      // "heavily armed attackers", "the Sunni armed group": a participle before a plain noun
+      // is an adjective.
+      if (pat.pos == PatternPos::kVerb &&
+          (v.form == Form::kPast || v.form == Form::kParticiple ||
+           v.form == Form::kPastOrParticiple) &&
+          !(toks_.tokens[i].flags & kJoinedPrev) && k < n_ && MentionAt(k) < 0 &&
+          (toks_.tokens[k].flags & kWord) && !(toks_.tokens[k].flags & kCap) &&
+          !(C(k) & (kWcDet | kWcPrep | kWcAdverb | kWcPronPerson | kWcPronThing | kWcConj |
+                    kWcRelPron | kWcAux | kWcModal | kWcFuture | kWcBoundary | kWcSay | kWcNeg)) &&
+          !Is(k, "that") && ParticipleIsAdjective(i)) {
+        continue;
       }
       hits_.push_back(h);
       break;
@@ -495,6 +650,11 @@ std::vector<int> DocRun::GroupRight(int m) const {
   int k = ms_[m].te;
   while (k < n_) {
     int j = k;
+    if (Is(j, "(")) {  // "the United Arab Emirates (UAE), and Russia"
+      int close = j + 1;
+      while (close < n_ && close < j + 6 && !Is(close, ")")) ++close;
+      if (Is(close, ")")) j = close + 1;
+    }
     bool conj = false, andor = false, comma = false;
     while (j < n_) {
       if (Is(j, ",")) {
@@ -548,6 +708,7 @@ std::vector<int> DocRun::GroupLeft(int m) const {
       --j;
     }
     if (!conj || (first && !andor)) break;
+    j = SkipParenLeft(j);
     int prev = MentionEndingAt(j + 1);
     if (prev < 0 || ms_[prev].place) break;
     out.push_back(prev);
@@ -555,6 +716,41 @@ std::vector<int> DocRun::GroupLeft(int m) const {
     first = false;
   }
   return out;
+}
+
+bool DocRun::PrepositionBefore(int m) const {
+  int b = ms_[m].tb - 1;
+  while (b >= 0 && (Is(b, "the") || (C(b) & kWcDet))) --b;
+  return b >= 0 && (C(b) & kWcPrep) && !Is(b, "by");
+}
+
+int DocRun::SkipParenLeft(int j) const {
+  if (!Is(j, ")")) return j;
+  for (int k = j - 1; k >= std::max(0, j - 6); --k) {
+    if (Is(k, "(")) return k - 1;
+  }
+  return j;
+}
+
+int DocRun::Antecedent(int j) const {
+  int k = j - 1;
+  while (k >= 0 && Is(k, ",")) --k;
+  k = SkipParenLeft(k);
+  int a = MentionEndingAt(k + 1);
+  if (a >= 0 && !ms_[a].place) return a;
+  // An appositive between the name and the pronoun: "France, another NATO ally, which".
+  if (Is(j - 1, ",")) {
+    for (int q = k; q >= std::max(0, k - 8); --q) {
+      if (Is(q, ",")) {
+        int r = SkipParenLeft(q - 1);
+        int b = MentionEndingAt(r + 1);
+        if (b >= 0 && !ms_[b].place) return b;
+        break;
+      }
+      if (C(q) & (kWcBoundary | kWcRelPron)) break;
+    }
+  }
+  return -1;
 }
 
 int DocRun::ClauseStart(int i) const {
@@ -603,7 +799,7 @@ Side DocRun::NearestLeft(int from, int max_back, bool cross_boundaries) const {
   int fallback = -1;
   int stop = std::max(0, from - max_back);
   for (int j = from - 1; j >= stop; --j) {
-    if (!cross_boundaries && (C(j) & kWcBoundary)) break;
+    if (!cross_boundaries && ((C(j) & kWcBoundary) || Is(j, "where") || Is(j, "when"))) break;
     int m = at_[j];
     if (m < 0) continue;
     const Mention& mm = ms_[m];
@@ -632,13 +828,22 @@ Side DocRun::ActiveSubject(int hi) {
   Hit& h = hits_[hi];
   Side s;
   int j = h.tb - 1;
-  while (j >= 0 && ((C(j) & (kWcAdverb | kWcAux | kWcModal | kWcFuture | kWcNeg | kWcQuote)) ||
-                    Is(j, "to") || Is(j, "-"))) {
+  auto skip_verb_group = [&] {
+    while (j >= 0 && ((C(j) & (kWcAdverb | kWcAux | kWcModal | kWcFuture | kWcNeg | kWcQuote)) ||
+                      Is(j, "-"))) {
+      --j;
+    }
+  };
+  skip_verb_group();
+  // "which has opted to throw", "decided to send": a catenative verb before "to".
+  for (int round = 0; round < 2 && Is(j, "to"); ++round) {
     --j;
+    if (j >= 0 && at_[j] < 0 && !(toks_.tokens[j].flags & kPunct) && !(C(j) & kWcDet)) --j;
+    skip_verb_group();
   }
   if (j < 0) return s;
   int m = MentionEndingAt(j + 1);
-  if (m >= 0 && !ms_[m].place) {
+  if (m >= 0 && !ms_[m].place && !PrepositionBefore(m)) {
     s.mentions = GroupLeft(m);
     s.confidence = 0.85;
     return s;
@@ -656,10 +861,8 @@ Side DocRun::ActiveSubject(int hi) {
     }
   }
   if (C(j) & kWcRelPron) {
-    int k = j - 1;
-    while (k >= 0 && Is(k, ",")) --k;
-    int a = MentionEndingAt(k + 1);
-    if (a >= 0 && !ms_[a].place) {
+    int a = Antecedent(j);
+    if (a >= 0) {
       s.mentions = GroupLeft(a);
       s.confidence = 0.8;
       return s;
@@ -685,7 +888,8 @@ Side DocRun::ActiveSubject(int hi) {
 }
 
 Side DocRun::ObjectRight(int from, int limit, int skip_b, int skip_e, const Side& subject,
-                         RelationKind kind) const {
+                         const Pattern& pat) const {
+  const RelationKind kind = pat.kind;
   Side s;
   auto in_subject = [&](int m) {
     for (int x : subject.mentions) {
@@ -726,6 +930,14 @@ Side DocRun::ObjectRight(int from, int limit, int skip_b, int skip_e, const Side
         kind != RelationKind::kSupport) {
       continue;
     }
+    if (pat.destination && (Is(before, "to") || Is(before, "into")) &&
+        dict_.actors()[ms_[m].actor].actor.kind == ActorKind::kState) {
+      continue;
+    }
+    // "backed the uprising against Assad": whoever follows "against" is not helped.
+    if (Is(before, "against") && Info(kind).sign > 0) break;
+    // "it", "them", "their" after a verb are mostly things ("oppose it"); only persons count.
+    if (ms_[m].pronoun && !ms_[m].person_pronoun) continue;
     // The topic of a verb is no target: "quarrelling about Libya", "despite Russia".
     if (Is(before, "about") || Is(before, "regarding") || Is(before, "concerning") ||
         Is(before, "despite") || Is(before, "amid") || Is(before, "like") ||
@@ -739,15 +951,24 @@ Side DocRun::ObjectRight(int from, int limit, int skip_b, int skip_e, const Side
   return s;
 }
 
+std::vector<std::pair<int, bool>> DocRun::ActorsOf(const std::vector<int>& mentions) const {
+  std::vector<std::pair<int, bool>> out;
+  for (int m : mentions) {
+    out.emplace_back(ms_[m].actor, ms_[m].pronoun);
+    for (int a : ms_[m].more) out.emplace_back(a, true);
+  }
+  return out;
+}
+
 void DocRun::Emit(const Side& src, const Side& tgt, int pattern, double conf) {
-  for (int a : src.mentions) {
-    for (int b : tgt.mentions) {
+  for (auto [sa, sp] : ActorsOf(src.mentions)) {
+    for (auto [ta, tp] : ActorsOf(tgt.mentions)) {
+      if (sa == ta) continue;
       Candidate c;
-      c.source = ms_[a].actor;
-      c.target = ms_[b].actor;
-      if (c.source == c.target) continue;
+      c.source = sa;
+      c.target = ta;
       double pc = conf;
-      if (ms_[a].pronoun || ms_[b].pronoun) pc *= 0.85;
+      if (sp || tp) pc *= 0.85;
       c.pattern = pattern;
       c.rule = rule_;
       c.confidence = std::clamp(pc, 0.05, 0.99);
@@ -761,12 +982,21 @@ void DocRun::Emit(const Side& src, const Side& tgt, int pattern, double conf) {
 }
 
 void DocRun::EmitPairs(const std::vector<int>& group, int pattern, double conf) {
-  for (size_t i = 0; i + 1 < group.size(); ++i) {
-    for (size_t j = i + 1; j < group.size(); ++j) {
-      Side a, b;
-      a.mentions = {group[i]};
-      b.mentions = {group[j]};
-      Emit(a, b, pattern, conf);
+  auto actors = ActorsOf(group);
+  for (size_t i = 0; i + 1 < actors.size(); ++i) {
+    for (size_t j = i + 1; j < actors.size(); ++j) {
+      if (actors[i].first == actors[j].first) continue;
+      Candidate c;
+      c.source = actors[i].first;
+      c.target = actors[j].first;
+      c.pattern = pattern;
+      c.rule = rule_;
+      c.confidence = std::clamp(conf * (actors[i].second || actors[j].second ? 0.85 : 1.0), 0.05, 0.99);
+      c.sent_begin = span_.begin;
+      c.sent_end = span_.end;
+      c.cp_begin = cp_begin_;
+      c.cp_end = cp_end_;
+      cands_.push_back(c);
     }
   }
 }
@@ -780,36 +1010,41 @@ void DocRun::Relate(int hi) {
   auto blocked = [&] { return negated || irrealis; };
 
   if (pat.pos == PatternPos::kAgent) {
-    // Owner: "his backers", "Haftar's most loyal backers", "backers of Haftar".
+    // Owner: "his backers", "Haftar's most loyal backers", "backers of President Putin".
     Side owner, member;
     int j = h.tb - 1;
-    for (int adj = 0; adj < 3 && j >= 0 && at_[j] < 0 && !(toks_.tokens[j].flags & kPunct) &&
-                      !(C(j) & (kWcPossPron | kWcPrep | kWcAux));
+    for (int adj = 0; adj < 5 && j >= 0 && at_[j] < 0 && !(toks_.tokens[j].flags & kPunct) &&
+                      !(C(j) & (kWcPossPron | kWcPrep | kWcAux | kWcRelPron)) && !Is(j, "'s");
          ++adj) {
       --j;
     }
     int pm = MentionEndingAt(j + 1);
-    if (pm >= 0) {
+    if (pm >= 0 && !ms_[pm].place) {
+      // "a NATO ally", "an EU partner": membership, not backing.
+      if (dict_.actors()[ms_[pm].actor].actor.kind == ActorKind::kIgo) return;
       owner.mentions = {pm};
       j = ms_[pm].tb - 1;
     } else if (Is(j, "'s") && MentionEndingAt(j) >= 0) {
       pm = MentionEndingAt(j);
       owner.mentions = {pm};
       j = ms_[pm].tb - 1;
-    } else if (Is(h.te, "of")) {
-      int k = h.te + 1;
-      if (Is(k, "the")) ++k;
-      int om = MentionAt(k);
-      if (om >= 0) owner.mentions = {om};
+    } else {
+      if (Is(h.te, "of")) {
+        int k = h.te + 1;
+        while (Is(k, "the") || ((C(k) & kWcTitle) && MentionAt(k) < 0 && k < h.te + 4)) ++k;
+        int om = MentionAt(k);
+        if (om >= 0 && !ms_[om].place) owner.mentions = {om};
+      }
     }
     if (owner.empty()) return;
     while (j >= 0 && (C(j) & kWcDet)) --j;
-    // Member: "X is among ...", "X, (one of) ...", "X being among ...".
+    // Member: "X is among ...", "X, (one of) ...", "X being among ...", "X is ... a backer".
     if (Is(j, "among") || Is(j, "of")) --j;
     if (Is(j, "one")) --j;
     while (j >= 0 && (C(j) & (kWcAux | kWcAdverb))) --j;
     if (Is(j, "remains") || Is(j, "remain") || Is(j, "became") || Is(j, "become")) --j;
     if (Is(j, ",")) --j;
+    j = SkipParenLeft(j);
     int mm = MentionEndingAt(j + 1);
     if (mm < 0 || ms_[mm].place) return;
     member.mentions = GroupLeft(mm);
@@ -834,8 +1069,9 @@ void DocRun::Relate(int hi) {
       src.confidence = 0.75;
     }
     std::vector<int> between;
+    int tgt_prep = -1;
     // "support for X from Y": each preposition follows the noun or the other phrase.
-    int end_scan = std::min(n_, h.te + 2);
+    int end_scan = std::min(n_, h.te + (pat.symmetric ? 5 : 2));
     for (int k = h.te; k < end_scan; ++k) {
       uint32_t c = C(k);
       if (c & kWcBoundary) break;
@@ -846,6 +1082,7 @@ void DocRun::Relate(int hi) {
         between = GroupRight(mq);
         break;
       }
+      if (!pat.symmetric && k >= h.te + 2) break;
       if (mq < 0 || ms_[mq].place) continue;
       if ((Is(k, "from") || Is(k, "by")) && src.empty()) {
         src.mentions = GroupRight(mq);
@@ -855,6 +1092,7 @@ void DocRun::Relate(int hi) {
       } else if ((Is(k, "for") || Is(k, "to") || Is(k, "against") || Is(k, "on") ||
                   Is(k, "with") || Is(k, "toward") || Is(k, "towards")) &&
                  tgt.empty()) {
+        tgt_prep = k;
         tgt.mentions = GroupRight(mq);
         k = ms_[mq].te - 1;
         end_scan = std::min(n_, ms_[mq].te + 2);
@@ -865,6 +1103,18 @@ void DocRun::Relate(int hi) {
       rule_ = "noun-between";
       EmitPairs(between, h.pattern, 0.7);
       return;
+    }
+    int hv = h.tb - 1;
+    while (hv >= 0 && hv > h.tb - 5 && (C(hv) & kWcDet || (toks_.tokens[hv].flags & kJoinedPrev) ||
+                                        !(toks_.tokens[hv].flags & kPunct)) &&
+           !Is(hv, "has") && !Is(hv, "have") && !Is(hv, "had") && !Is(hv, "having") &&
+           MentionEndingAt(hv + 1) < 0) {
+      --hv;
+    }
+    bool had = Is(hv, "has") || Is(hv, "have") || Is(hv, "had") || Is(hv, "having");
+    if (src.empty() && !tgt.empty() && pat.symmetric && Is(tgt_prep, "with") && had) {
+      // "Russia has a defence pact with Armenia": the subject holds the pact.
+      src = NearestLeft(h.tb, 12, false);
     }
     if (!src.empty() && !tgt.empty()) {
       rule_ = "noun";
@@ -953,7 +1203,7 @@ void DocRun::Relate(int hi) {
   h.subject_done = true;
   if (subj.empty()) return;
   if (pat.pairs_only) {
-    if (subj.mentions.size() >= 2 && !blocked()) {
+    if (ActorsOf(subj.mentions).size() >= 2 && !blocked()) {
       std::vector<int> g = subj.mentions;
       std::reverse(g.begin(), g.end());
       rule_ = "pairs-only";
@@ -961,7 +1211,7 @@ void DocRun::Relate(int hi) {
     }
     return;
   }
-  if (pat.symmetric && subj.mentions.size() >= 2 && !Is(h.te, "with")) {
+  if (pat.symmetric && ActorsOf(subj.mentions).size() >= 2 && !Is(h.te, "with")) {
     // "France and Italy were quarrelling": the members relate to each other.
     if (blocked()) return;
     std::vector<int> g = subj.mentions;
@@ -970,11 +1220,11 @@ void DocRun::Relate(int hi) {
     EmitPairs(g, h.pattern, 0.75);
     return;
   }
-  Side obj = ObjectRight(h.tb + 1, h.te + 12, h.tb + 1, h.te, subj, pat.kind);
+  Side obj = ObjectRight(h.tb + 1, h.te + 12, h.tb + 1, h.te, subj, pat);
   h.object = obj;
   if (blocked()) return;
   if (obj.empty()) {
-    if (pat.symmetric && subj.mentions.size() >= 2) {
+    if (pat.symmetric && ActorsOf(subj.mentions).size() >= 2) {
       std::vector<int> g = subj.mentions;
       std::reverse(g.begin(), g.end());
       rule_ = "symmetric-no-object";
