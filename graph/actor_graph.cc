@@ -3,7 +3,7 @@
 // Why adjacency_list and not a CSR snapshot: ingest is incremental (one observation at a
 // time, from a client stream) and reads need in- and out-edges; vecS vertices are never
 // removed (actors outlive their observations), so vertex descriptors double as dense actor
-// indices and never go stale. Each Boost edge carries only an index into `edges_`, which
+// indices and never go stale. Each Boost edge carries only an index into `edges`, which
 // holds the observation list, so the Boost edge property stays 4 bytes. A CSR snapshot can be
 // layered on later for very large read-mostly graphs without changing this API.
 #include "graph/actor_graph.h"
@@ -12,9 +12,10 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <cmath>
 #include <tuple>
-#include <unordered_map>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "graph/actor_jsonl.h"
 #include "graph/paths.h"
@@ -165,15 +166,21 @@ std::string FoldName(std::string_view name) {
 struct ActorGraph::Impl {
   Graph g;
   std::vector<EdgeData> edges;
-  std::unordered_map<std::string, uint32_t> actor_index;  // id -> vertex
-  std::unordered_map<uint64_t, uint32_t> edge_index;      // PairKey(s, t) -> edges index
+  // Open-addressing maps: ingest is dominated by these lookups, and node-based maps cost a
+  // cache miss per node at a million entries.
+  absl::flat_hash_map<std::string, uint32_t> actor_index;  // id -> vertex
+  absl::flat_hash_map<uint64_t, uint32_t> edge_index;      // PairKey(s, t) -> edges index
   // Owns every observation; the key views the owned id.
-  std::unordered_map<std::string_view, std::unique_ptr<Observation>> observations;
-  std::unordered_map<std::string, std::vector<const Observation*>> by_doc;
+  absl::flat_hash_map<std::string_view, std::unique_ptr<Observation>> observations;
+  absl::flat_hash_map<std::string, std::vector<const Observation*>> by_doc;
   // Folded id, name and aliases -> actors carrying that key.
-  std::unordered_map<std::string, std::vector<uint32_t>> names;
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> names;
   std::vector<std::vector<std::string>> keys_of;  // vertex -> its folded keys
-  std::unordered_map<uint64_t, int> act_targets;  // ActKey -> observations of that act
+  // ActKey -> the observations reporting that act; and, for acts with several targets only,
+  // observation -> its act, so ActTargetCount is one pointer lookup (and none at all while
+  // no act has several targets).
+  absl::flat_hash_map<uint64_t, absl::InlinedVector<const Observation*, 1>> act_members;
+  absl::flat_hash_map<const Observation*, uint64_t> shared_act;
   Day newest = kNoDate;
 
   const Actor& actor(uint32_t v) const { return g[v].actor; }
@@ -281,7 +288,12 @@ absl::StatusOr<bool> ActorGraph::AddObservation(Observation o) {
   m.observations.emplace(std::string_view(p->id), std::move(owned));
   m.edges[e].observations.push_back(p);
   m.by_doc[p->evidence.doc].push_back(p);
-  if (uint64_t act = ActKey(*p)) ++m.act_targets[act];
+  if (uint64_t act = ActKey(*p)) {
+    auto& members = m.act_members[act];
+    members.push_back(p);
+    if (members.size() == 2) m.shared_act[members[0]] = act;
+    if (members.size() >= 2) m.shared_act[p] = act;
+  }
   ++m.g[s].observations;
   ++m.g[t].observations;
   if (p->date != kNoDate && (m.newest == kNoDate || p->date > m.newest)) m.newest = p->date;
@@ -300,7 +312,12 @@ int64_t ActorGraph::RetractDocument(std::string_view doc) {
     --m.g[s].observations;
     --m.g[t].observations;
     if (uint64_t act = ActKey(*p)) {
-      if (--m.act_targets[act] <= 0) m.act_targets.erase(act);
+      auto it = m.act_members.find(act);
+      auto& members = it->second;
+      members.erase(std::find(members.begin(), members.end(), p));
+      m.shared_act.erase(p);
+      if (members.size() == 1) m.shared_act.erase(members[0]);
+      if (members.empty()) m.act_members.erase(it);
     }
   }
   // Erase last: `gone` and the edge lists point into the owned observations.
@@ -469,10 +486,11 @@ void ActorGraph::ForEachInEdge(uint32_t index, absl::FunctionRef<void(uint32_t)>
 Day ActorGraph::newest_date() const { return impl_->newest; }
 
 int ActorGraph::ActTargetCount(const Observation& o) const {
-  uint64_t act = ActKey(o);
-  if (act == 0) return 1;
-  auto it = impl_->act_targets.find(act);
-  return it == impl_->act_targets.end() ? 1 : std::max(it->second, 1);
+  const Impl& m = *impl_;
+  if (m.shared_act.empty()) return 1;
+  auto it = m.shared_act.find(&o);
+  if (it == m.shared_act.end()) return 1;
+  return static_cast<int>(m.act_members.at(it->second).size());
 }
 
 absl::StatusOr<PathResult> ActorGraph::FindPaths(const PathQuery& q) const {

@@ -174,6 +174,7 @@ class ActorGraph {
   // How many observations report the same act as `o`: same document, sentence span, source
   // and kind, to several targets ("rejected the ceasefire Russia and Turkey proposed").
   // Stance shares such an act's weight among its targets. 1 when the span is unknown.
+  // `o` must be one of this graph's observations (as returned by its methods).
   int ActTargetCount(const Observation& o) const;
 
   // Up to q.k loopless paths from q.from to q.to, cheapest first, over edges with at least

@@ -36,7 +36,11 @@ struct Step {
 class PathSearch {
  public:
   PathSearch(const ActorGraph& graph, const PathQuery& q)
-      : graph_(graph), q_(q), parity_(q.path_sign != 0), states_per_actor_(parity_ ? 2 : 1) {
+      : graph_(graph),
+        q_(q),
+        parity_(q.path_sign != 0),
+        states_per_actor_(parity_ ? 2 : 1),
+        bound_radius_(q.cost == PathCost::kHops ? q.max_hops / 2 : q.max_hops - 1) {
     as_of_ = q.as_of != kNoDate          ? q.as_of
              : q.filter.until != kNoDate ? q.filter.until
                                          : graph.newest_date();
@@ -61,7 +65,8 @@ class PathSearch {
   const bool parity_;
   const uint32_t states_per_actor_;
   Day as_of_ = kNoDate;
-  std::vector<uint8_t> hops_to_target_;  // per state; kFar when beyond the budget
+  int bound_radius_;                     // how far the reverse search goes
+  std::vector<uint8_t> hops_to_target_;  // per state; kFar when beyond bound_radius_
   std::vector<double> cost_to_target_;   // per state, PathCost::kConfidence only
 };
 
@@ -123,14 +128,17 @@ void PathSearch::ForEachStepInto(uint32_t x, F&& fn) const {
   });
 }
 
-// Breadth-first (and, for the confidence cost, Dijkstra) from the target backwards, limited
-// to max_hops - 1 moves: states farther away cannot lie on any answer.
+// Breadth-first (and, for the confidence cost, Dijkstra) from the target backwards, out to
+// bound_radius_ moves. By hops the radius is half the budget: a state not reached is at least
+// bound_radius_ + 1 away, still a valid bound, and the forward search covers the other half,
+// which keeps both sides small (as in bidirectional search). The confidence cost needs the
+// whole budget, max_hops - 1: beyond it a state cannot lie on any answer.
 void PathSearch::ComputeBounds(uint32_t target_state) {
   const size_t n = graph_.actor_count() * states_per_actor_;
   hops_to_target_.assign(n, kFar);
-  std::vector<uint32_t> frontier = {target_state}, next, reached = {target_state};
+  std::vector<uint32_t> frontier = {target_state}, next;
   hops_to_target_[target_state] = 0;
-  for (int depth = 1; depth <= q_.max_hops - 1 && !frontier.empty(); ++depth) {
+  for (int depth = 1; depth <= bound_radius_ && !frontier.empty(); ++depth) {
     next.clear();
     for (uint32_t x : frontier) {
       const uint32_t parity = x % states_per_actor_;
@@ -140,7 +148,6 @@ void PathSearch::ComputeBounds(uint32_t target_state) {
         if (hops_to_target_[y] != kFar) return;
         hops_to_target_[y] = static_cast<uint8_t>(depth);
         next.push_back(y);
-        reached.push_back(y);
       });
     }
     frontier.swap(next);
@@ -226,7 +233,11 @@ absl::StatusOr<PathResult> PathSearch::Run(uint32_t from, uint32_t to) {
       uint32_t p = parity_ ? parity ^ (s.eval.sign < 0 ? 1u : 0u) : 0;
       uint32_t ns = s.to * states_per_actor_ + p;
       uint8_t h = hops_to_target_[ns];
-      if (h == kFar || cur.hops + 1 + h > q_.max_hops) return;
+      if (h == kFar) {
+        if (bound_radius_ >= q_.max_hops - 1) return;  // beyond the budget
+        h = static_cast<uint8_t>(bound_radius_ + 1);
+      }
+      if (cur.hops + 1 + h > q_.max_hops) return;
       if (s.to == to && ns != target_state) return;  // passing through the target is a loop
       if (on_path(static_cast<int32_t>(li), s.to)) return;
       double g = cur.cost + s.eval.cost;

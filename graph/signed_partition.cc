@@ -1,10 +1,12 @@
 #include "graph/signed_partition.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <random>
+#include <thread>
 #include <unordered_map>
 
 #include "absl/status/status.h"
@@ -76,67 +78,78 @@ Level LevelOf(const SignedGraph& g) {
   return l;
 }
 
-// Relocation: each node in turn moves to the bloc it has the largest signed weight to (a new
-// bloc when every bloc is net hostile), which is exactly the move that lowers frustration
-// most. Labels must lie in 0..n-1. Returns false when cancelled.
+// Relocation: a node moves to the bloc it has the largest signed weight to (a new bloc when
+// every bloc is net hostile), which is exactly the move that lowers frustration most. Nodes
+// are visited from a queue, first all in random order, then only the neighbours of nodes that
+// moved (as in Leiden's fast local moving): each move lowers the frustration, so it ends.
+// Labels must lie in 0..n-1. Returns false when `stop` says so.
 bool MovePhase(const Level& l, std::vector<uint32_t>& label, int max_blocs, std::mt19937_64& rng,
-               const std::function<bool()>& cancelled, int max_passes = 64) {
+               const std::function<bool()>& stop) {
   const uint32_t n = l.n;
-  std::vector<uint32_t> size(n, 0), free_ids, touched, order(n);
+  std::vector<uint32_t> size(n, 0), free_ids, touched, queue(n);
   for (uint32_t v = 0; v < n; ++v) ++size[label[v]];
   for (uint32_t b = n; b-- > 0;) {
     if (size[b] == 0) free_ids.push_back(b);
   }
   uint32_t nonempty = n - static_cast<uint32_t>(free_ids.size());
   std::vector<double> acc(n, 0);
-  std::vector<uint8_t> marked(n, 0);
-  std::iota(order.begin(), order.end(), 0);
-  for (int pass = 0; pass < max_passes; ++pass) {
-    std::shuffle(order.begin(), order.end(), rng);
-    uint64_t moved = 0;
-    for (uint32_t i = 0; i < n; ++i) {
-      if ((i & 4095) == 0 && IsCancelled(cancelled)) return false;
-      const uint32_t v = order[i], c = label[v];
-      touched.clear();
-      for (uint64_t e = l.offsets[v]; e < l.offsets[v + 1]; ++e) {
-        const uint32_t b = label[l.adj[e]];
-        if (l.adj[e] == v) continue;
-        if (!marked[b]) {
-          marked[b] = 1;
-          acc[b] = 0;
-          touched.push_back(b);
-        }
-        acc[b] += l.w[e];
+  std::vector<uint8_t> marked(n, 0), queued(n, 1);
+  std::iota(queue.begin(), queue.end(), 0);
+  std::shuffle(queue.begin(), queue.end(), rng);
+  // A ring buffer: at most n nodes are queued at once.
+  size_t head = 0, count = n;
+  for (uint64_t step = 0; count > 0; ++step) {
+    if ((step & 4095) == 0 && stop && stop()) return false;
+    const uint32_t v = queue[head];
+    head = head + 1 == n ? 0 : head + 1;
+    --count;
+    queued[v] = 0;
+    const uint32_t c = label[v];
+    touched.clear();
+    for (uint64_t e = l.offsets[v]; e < l.offsets[v + 1]; ++e) {
+      if (l.adj[e] == v) continue;
+      const uint32_t b = label[l.adj[e]];
+      if (!marked[b]) {
+        marked[b] = 1;
+        acc[b] = 0;
+        touched.push_back(b);
       }
-      const double stay = marked[c] ? acc[c] : 0.0;
-      const double tol = 1e-12 * (1 + std::abs(stay));
-      uint32_t best = c;
-      double best_gain = stay;
-      for (uint32_t b : touched) {
-        if (b != c && acc[b] > best_gain + tol) {
-          best = b;
-          best_gain = acc[b];
-        }
-      }
-      if (size[c] > 1 && 0 > best_gain + tol &&
-          (max_blocs == 0 || nonempty < static_cast<uint32_t>(max_blocs))) {
-        best = free_ids.back();
-      }
-      for (uint32_t b : touched) marked[b] = 0;
-      if (best == c) continue;
-      if (size[best] == 0) {
-        free_ids.pop_back();  // `best` was the top free id
-        ++nonempty;
-      }
-      ++size[best];
-      if (--size[c] == 0) {
-        free_ids.push_back(c);
-        --nonempty;
-      }
-      label[v] = best;
-      ++moved;
+      acc[b] += l.w[e];
     }
-    if (moved == 0) break;
+    const double stay = marked[c] ? acc[c] : 0.0;
+    const double tol = 1e-12 * (1 + std::abs(stay));
+    uint32_t best = c;
+    double best_gain = stay;
+    for (uint32_t b : touched) {
+      if (b != c && acc[b] > best_gain + tol) {
+        best = b;
+        best_gain = acc[b];
+      }
+    }
+    if (size[c] > 1 && 0 > best_gain + tol &&
+        (max_blocs == 0 || nonempty < static_cast<uint32_t>(max_blocs))) {
+      best = free_ids.back();
+    }
+    for (uint32_t b : touched) marked[b] = 0;
+    if (best == c) continue;
+    if (size[best] == 0) {
+      free_ids.pop_back();  // `best` was the top free id
+      ++nonempty;
+    }
+    ++size[best];
+    if (--size[c] == 0) {
+      free_ids.push_back(c);
+      --nonempty;
+    }
+    label[v] = best;
+    for (uint64_t e = l.offsets[v]; e < l.offsets[v + 1]; ++e) {
+      const uint32_t u = l.adj[e];
+      if (queued[u] || label[u] == best) continue;
+      queued[u] = 1;
+      size_t tail = head + count;
+      queue[tail >= n ? tail - n : tail] = u;
+      ++count;
+    }
   }
   return true;
 }
@@ -299,7 +312,7 @@ void MergeCommonEnemies(const SignedGraph& g, std::vector<uint32_t>& bloc) {
 
 // One multilevel run from singletons.
 bool LocalSearchRun(const SignedGraph& g, const Level& base, int max_blocs, uint64_t seed,
-                    const std::function<bool()>& cancelled, std::vector<uint32_t>& out) {
+                    const std::function<bool()>& stop, std::vector<uint32_t>& out) {
   std::mt19937_64 rng(seed);
   const uint32_t n = base.n;
   std::vector<uint32_t> to_top(n);  // original node -> node of the current level
@@ -309,7 +322,7 @@ bool LocalSearchRun(const SignedGraph& g, const Level& base, int max_blocs, uint
   for (int depth = 0; depth < 32; ++depth) {
     std::vector<uint32_t> label(cur->n);
     std::iota(label.begin(), label.end(), 0);
-    if (!MovePhase(*cur, label, 0, rng, cancelled)) return false;
+    if (!MovePhase(*cur, label, 0, rng, stop)) return false;
     Level next = Aggregate(*cur, label);
     for (uint32_t& t : to_top) t = label[t];
     if (next.n == cur->n) break;
@@ -320,9 +333,7 @@ bool LocalSearchRun(const SignedGraph& g, const Level& base, int max_blocs, uint
   if (max_blocs > 0) ReduceBlocs(g, out, static_cast<uint32_t>(max_blocs));
   // Refine on the original nodes: aggregation can leave single nodes misplaced.
   NormalizeBlocs(out);
-  if (!MovePhase(base, out, max_blocs, rng, cancelled)) return false;
-  MergeCommonEnemies(g, out);
-  return true;
+  return MovePhase(base, out, max_blocs, rng, stop);
 }
 
 // ---- Branch and bound -----------------------------------------------------------------------
@@ -493,25 +504,55 @@ SignedGraph Subgraph(const SignedGraph& g, const std::vector<uint32_t>& nodes,
 absl::StatusOr<Partition> LocalSearchPartition(const SignedGraph& g,
                                                const PartitionOptions& options) {
   if (absl::Status s = Validate(options); !s.ok()) return s;
+  const Level base = LevelOf(g);
+  const int restarts = options.restarts;
+  int threads =
+      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  threads = std::clamp(threads, 1, restarts);
+  // Restarts are independent and each depends only on its own seed, so running them on
+  // several threads changes nothing in the answer. Only the calling thread polls
+  // `cancelled` (it need not be thread-safe); the others watch `stop`.
+  std::vector<std::vector<uint32_t>> blocs(restarts);
+  std::atomic<int> next{0};
+  std::atomic<bool> stop{false};
+  auto work = [&](bool polls) {
+    const std::function<bool()> should_stop = [&] {
+      if (polls && IsCancelled(options.cancelled)) stop = true;
+      return stop.load();
+    };
+    for (int r; (r = next++) < restarts && !stop.load();) {
+      if (!LocalSearchRun(g, base, options.max_blocs, Mix(options.seed + Mix(r)), should_stop,
+                          blocs[r])) {
+        stop = true;
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (int t = 1; t < threads; ++t) helpers.emplace_back(work, false);
+  work(true);
+  for (std::thread& t : helpers) t.join();
+  if (stop.load()) return CancelledError();
+
   Partition best;
   best.frustration = std::numeric_limits<double>::infinity();
-  const Level base = LevelOf(g);
   const double tol = Tolerance(g);
-  for (int r = 0; r < options.restarts; ++r) {
-    std::vector<uint32_t> bloc;
-    if (!LocalSearchRun(g, base, options.max_blocs, Mix(options.seed + Mix(r)), options.cancelled,
-                        bloc)) {
-      return CancelledError();
-    }
-    const uint32_t count = NormalizeBlocs(bloc);
-    const double f = Frustration(g, bloc);
+  for (int r = 0; r < restarts; ++r) {
+    const uint32_t count = NormalizeBlocs(blocs[r]);
+    const double f = Frustration(g, blocs[r]);
     if (f < best.frustration - tol || (f <= best.frustration + tol && count < best.bloc_count)) {
-      best.bloc = std::move(bloc);
+      best.bloc = std::move(blocs[r]);
       best.bloc_count = count;
       best.frustration = f;
     }
   }
-  if (g.node_count() == 0) best.frustration = 0;
+  if (g.node_count() == 0) {
+    best.frustration = 0;
+    return best;
+  }
+  // Once, on the winner: merging never raises the frustration, so the choice stands.
+  MergeCommonEnemies(g, best.bloc);
+  best.bloc_count = NormalizeBlocs(best.bloc);
+  best.frustration = Frustration(g, best.bloc);
   return best;
 }
 

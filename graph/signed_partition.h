@@ -10,7 +10,7 @@
 //    edges; bloc pairs with no hostility between them that share an adversary are then
 //    merged ("the enemy of my enemy"), which never raises the frustration.
 // PartitionSignedGraph picks per connected component. Deterministic for a given seed.
-// Thread-safe: pure functions of their arguments.
+// Thread-safe: pure functions of their arguments (the local search may use worker threads).
 #ifndef ACTORGRAPH_GRAPH_SIGNED_PARTITION_H_
 #define ACTORGRAPH_GRAPH_SIGNED_PARTITION_H_
 
@@ -24,12 +24,17 @@
 namespace actorgraph {
 
 struct PartitionOptions {
-  int max_blocs = 0;                  // 0 = as many as minimise frustration; else at most this many
-  uint64_t seed = 1;                  // local search randomness
-  int restarts = 10;                  // local search starts; the best is kept
-  int exact_max_nodes = 20;           // components up to this size are solved exactly
-  int64_t exact_budget = 20'000'000;  // branch-and-bound nodes before giving up
-  std::function<bool()> cancelled;    // polled; true stops with Cancelled
+  // 0 = as many blocs as minimise frustration; else at most this many.
+  int max_blocs = 0;
+  uint64_t seed = 1;  // local search randomness
+  int restarts = 10;  // local search starts; the best is kept
+  // Restarts run in parallel on this many threads (0 = one per hardware thread); the answer
+  // does not depend on it.
+  int threads = 0;
+  int exact_max_nodes = 20;          // components up to this size are solved exactly
+  int64_t exact_budget = 5'000'000;  // branch-and-bound nodes before settling for the best found
+  // Polled from the calling thread only; true stops with Cancelled.
+  std::function<bool()> cancelled;
 };
 
 struct Partition {

@@ -256,33 +256,40 @@ absl::StatusOr<StanceGraph> BuildStanceGraph(const ActorGraph& graph,
     if (s == 0) continue;
     directed.push_back({e, ref.source, ref.target, s});
   }
-  // Pair sums, to apply min_abs_stance at the pair level.
+  // Pair sums, both directions together.
   std::vector<SignedGraph::Edge> pairs;
   pairs.reserve(directed.size());
   for (const auto& d : directed) pairs.push_back({d.source, d.target, d.stance});
-  SignedGraph by_actor = SignedGraph::FromEdges(n, pairs);
+  SignedGraph by_actor = SignedGraph::FromEdges(n, std::move(pairs));
+  const bool filter_pairs = options.min_abs_stance > 0;
+  auto kept = [&](double pair) { return std::abs(pair) >= options.min_abs_stance; };
   std::fill(node_of.begin(), node_of.end(), kOut);
-  auto keep_pair = [&](uint32_t u, uint32_t v) {
-    const double w = by_actor.weight(u, v);
-    return w != 0 && std::abs(w) >= options.min_abs_stance;
-  };
   for (uint32_t a = 0; a < n; ++a) {
-    auto nb = by_actor.neighbors(a);
-    for (uint32_t b : nb) {
-      if (keep_pair(a, b)) {
-        node_of[a] = static_cast<uint32_t>(sg.actors.size());
-        sg.actors.push_back(a);
-        break;
-      }
+    auto w = by_actor.weights(a);
+    if (std::any_of(w.begin(), w.end(), kept)) {
+      node_of[a] = static_cast<uint32_t>(sg.actors.size());
+      sg.actors.push_back(a);
     }
   }
-  std::vector<SignedGraph::Edge> kept;
-  for (const auto& d : directed) {
-    if (!keep_pair(d.source, d.target)) continue;
-    sg.directed.push_back({d.edge, node_of[d.source], node_of[d.target], d.stance});
-    kept.push_back({node_of[d.source], node_of[d.target], d.stance});
+  if (!filter_pairs && sg.actors.size() == n) {
+    sg.graph = std::move(by_actor);  // every actor is a node: ids coincide
+  } else {
+    std::vector<SignedGraph::Edge> edges;
+    for (uint32_t a = 0; a < n; ++a) {
+      auto nb = by_actor.neighbors(a);
+      auto w = by_actor.weights(a);
+      for (size_t i = 0; i < nb.size(); ++i) {
+        if (nb[i] > a && kept(w[i])) edges.push_back({node_of[a], node_of[nb[i]], w[i]});
+      }
+    }
+    sg.graph = SignedGraph::FromEdges(static_cast<uint32_t>(sg.actors.size()), std::move(edges));
   }
-  sg.graph = SignedGraph::FromEdges(static_cast<uint32_t>(sg.actors.size()), std::move(kept));
+  for (const auto& d : directed) {
+    const uint32_t s = node_of[d.source], t = node_of[d.target];
+    if (s == kOut || t == kOut) continue;
+    if (filter_pairs && sg.graph.weight(s, t) == 0) continue;  // pair below min_abs_stance
+    sg.directed.push_back({d.edge, s, t, d.stance});
+  }
   return sg;
 }
 

@@ -80,11 +80,11 @@ TEST(GetStanceTest, SharesOneActAmongItsTargets) {
   Observation rb = Obs("x", "b", K::kReject, "2020-01-14", "talks", 500);
   Add(g, ra);
   Add(g, rb);
-  EXPECT_EQ(g.ActTargetCount(ra), 2);
+  EXPECT_EQ(g.ActTargetCount(*g.FindObservation(ra.id)), 2);
   EXPECT_DOUBLE_EQ(GetStance(g, Query("x", "a"))->totals.score, -2.0);
   g.RetractDocument("talks");
   Add(g, ra);
-  EXPECT_EQ(g.ActTargetCount(ra), 1);
+  EXPECT_EQ(g.ActTargetCount(*g.FindObservation(ra.id)), 1);
   EXPECT_DOUBLE_EQ(GetStance(g, Query("x", "a"))->totals.score, -4.0);
 }
 
