@@ -146,6 +146,73 @@ TEST_F(CliTest, BadFilesAreNamedSkippedAndMakeTheExitStatusOne) {
   EXPECT_TRUE(std::getline(in, line)) << "the good file is still extracted";
 }
 
+TEST_F(CliTest, UndatedDocumentsAreExtractedWithAWarning) {
+  Write("undated.txt", "Russia backs Haftar.\n");
+  std::string err;
+  fs::path out = dir_ / "out.jsonl";
+  EXPECT_EQ(RunCli((dir_ / "undated.txt").string() + " -o " + out.string(), err), 1);
+  EXPECT_NE(err.find("undated.txt: warning: document \"undated\" has no date"), std::string::npos)
+      << err;
+  EXPECT_EQ(RunCli("--default-date 2020-01-01 " + (dir_ / "undated.txt").string() + " -o " +
+                       out.string(),
+                   err),
+            0)
+      << err;
+}
+
+TEST_F(CliTest, FiftyMegabyteSingleLineIsReadInBoundedSentences) {
+  std::string text = "id: long\ndate: 2020-01-01\n---\n";
+  const std::string words = "Russia backs Haftar while Turkey supports the GNA and ";
+  text.reserve(50u << 20);
+  while (text.size() < (50u << 20)) text += words;
+  Write("long.txt", text);
+  std::string err;
+  fs::path out = dir_ / "long.jsonl";
+  EXPECT_EQ(RunCli((dir_ / "long.txt").string() + " -o " + out.string(), err), 0) << err;
+  std::ifstream in(out);
+  std::string line;
+  size_t lines = 0;
+  while (std::getline(in, line)) {
+    ++lines;
+    EXPECT_LT(line.size(), 20000u);  // evidence is one bounded sentence, not the whole line
+  }
+  EXPECT_GT(lines, 0u);
+}
+
+TEST_F(CliTest, EvalScoresLikeTheSharedScorer) {
+  fs::create_directories(dir_ / "gold");
+  Write("gold/actors.jsonl",
+        "{\"name\":\"Russia\",\"aliases\":[\"Moscow\"],\"group\":\"Russia\"}\n"
+        "{\"name\":\"Vladimir Putin\",\"aliases\":[\"Putin\"],\"group\":\"Russia\"}\n"
+        "{\"name\":\"Khalifa Haftar\",\"aliases\":[\"Haftar\"],\"group\":\"Khalifa Haftar\"}\n");
+  Write("gold/d1.jsonl",
+        "{\"doc\":\"d1\",\"source\":\"Russia\",\"target\":\"Khalifa Haftar\",\"kind\":\"SUPPORT\",\"sign\":1}\n"
+        "{\"doc\":\"d1\",\"source\":\"Khalifa Haftar\",\"target\":\"Russia\",\"kind\":\"REJECT\",\"sign\":-1}\n");
+  // Putin counts for Russia; the second gold relation is missed; one false positive.
+  Write("pred.jsonl",
+        "{\"doc\":\"d1\",\"source\":\"putin\",\"source_name\":\"Vladimir Putin\",\"target\":\"haftar\","
+        "\"kind\":\"SUPPORT\",\"sign\":1}\n"
+        "{\"doc\":\"d1\",\"source\":\"haftar\",\"target\":\"egypt\",\"kind\":\"MEET\",\"sign\":1}\n"
+        "{\"doc\":\"other\",\"source\":\"a\",\"target\":\"b\",\"kind\":\"MEET\",\"sign\":1}\n");
+  fs::path out = dir_ / "eval.txt";
+  std::string cmd = std::string(ACTORGRAPH_EXTRACT_BIN) + " eval --gold " + (dir_ / "gold").string() +
+                    " " + (dir_ / "pred.jsonl").string() + " > " + out.string();
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::ifstream in(out);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(all.find("sign: precision 0.500 recall 0.500 f1 0.500 (tp 1 fp 1 fn 1, 1 docs)"),
+            std::string::npos)
+      << all;
+}
+
+TEST_F(CliTest, ReportUnusedListsEntriesThatNeverFired) {
+  std::string err;
+  EXPECT_EQ(RunCli("--report-unused " + (dir_ / "good.txt").string(), err), 0) << err;
+  EXPECT_NE(err.find("unused actor: houthis"), std::string::npos) << err.substr(0, 2000);
+  EXPECT_EQ(err.find("unused actor: russia "), std::string::npos);
+  EXPECT_NE(err.find("never fired"), std::string::npos);
+}
+
 TEST_F(CliTest, UsageErrorsExitTwo) {
   std::string err;
   EXPECT_EQ(RunCli("", err), 2);

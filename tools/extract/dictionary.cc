@@ -387,6 +387,9 @@ absl::Status Dictionary::AddLexiconLine(std::string_view line, std::string_view 
     }
   }
   if (auto it = j.find("symmetric"); it != j.end() && it->is_boolean()) p.symmetric = it->get<bool>();
+  if (auto it = j.find("place_target"); it != j.end() && it->is_boolean()) {
+    p.place_target = it->get<bool>();
+  }
   if (auto it = j.find("destination"); it != j.end() && it->is_boolean()) {
     p.destination = it->get<bool>();
   }

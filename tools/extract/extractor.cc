@@ -923,7 +923,7 @@ Side DocRun::ObjectRight(int from, int limit, int skip_b, int skip_e, const Side
     while (Is(before, "the")) --before;
     // A place is a target only of an attack on it: "fired missiles at Riyadh".
     bool attacked_place = kind == RelationKind::kFight && (Is(before, "at") || Is(before, "on"));
-    if ((ms_[m].place && !attacked_place) || in_subject(m)) continue;
+    if ((ms_[m].place && !attacked_place && !pat.place_target) || in_subject(m)) continue;
     // Origins are no targets of material or hostile acts: "mercenaries from Syria". A
     // refusal or a criticism of something "from X" is aimed at X.
     if (Is(before, "from") && kind != RelationKind::kReject && kind != RelationKind::kCriticize &&
@@ -1104,6 +1104,14 @@ void DocRun::Relate(int hi) {
       EmitPairs(between, h.pattern, 0.7);
       return;
     }
+    if (between.size() >= 2 && !src.empty()) {
+      // "X's mediation between A and B": X acts on each party.
+      Side parties;
+      parties.mentions = between;
+      rule_ = "noun-between";
+      Emit(src, parties, h.pattern, 0.7);
+      return;
+    }
     int hv = h.tb - 1;
     while (hv >= 0 && hv > h.tb - 5 && (C(hv) & kWcDet || (toks_.tokens[hv].flags & kJoinedPrev) ||
                                         !(toks_.tokens[hv].flags & kPunct)) &&
@@ -1241,6 +1249,15 @@ void DocRun::Relate(int hi) {
 Extractor::Extractor(const Dictionary& dict, ExtractOptions options)
     : dict_(dict), options_(options) {}
 
+std::string Extractor::CountryCode(int actor, Day date) const {
+  std::string iso = dict_.CountryOn(actor, date);
+  if (!iso.empty() || !options_.cameo_org_codes) return iso;
+  ActorKind k = dict_.actors()[dict_.SpeaksFor(actor, date)].actor.kind;
+  if (k == ActorKind::kIgo) return "IGO";
+  if (k == ActorKind::kNgo) return "NGO";
+  return "";
+}
+
 std::vector<Observation> Extractor::Extract(const Document& doc, ExtractStats* stats) const {
   if (stats != nullptr) {
     ++stats->documents;
@@ -1290,8 +1307,8 @@ std::vector<Observation> Extractor::Extract(const Document& doc, ExtractStats* s
     o.target = t.id;
     o.source_name = s.name;
     o.target_name = t.name;
-    o.source_country = dict_.CountryOn(c->source, doc.date);
-    o.target_country = dict_.CountryOn(c->target, doc.date);
+    o.source_country = CountryCode(c->source, doc.date);
+    o.target_country = CountryCode(c->target, doc.date);
     o.kind = p.kind;
     o.sign = Info(p.kind).sign;
     o.weight = p.weight;

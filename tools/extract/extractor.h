@@ -19,6 +19,9 @@ namespace actorgraph::extract {
 struct ExtractOptions {
   double min_confidence = 0.0;  // observations below are dropped
   std::ostream* trace = nullptr;  // if set, every candidate with its rule (not thread-safe)
+  // CAMEO-style codes for organisations, whose *_country is otherwise empty: "IGO" and "NGO"
+  // for IGOs and NGOs (and the people who speak for them). Off by default (DESIGN.md).
+  bool cameo_org_codes = false;
 };
 
 // Counters for one or more documents; Merge() adds another's.
@@ -45,6 +48,8 @@ class Extractor {
   const Dictionary& dictionary() const { return dict_; }
 
  private:
+  std::string CountryCode(int actor, Day date) const;
+
   const Dictionary& dict_;
   ExtractOptions options_;
 };

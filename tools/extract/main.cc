@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -47,6 +48,8 @@ options:
   -j, --jobs N          worker threads (default 1)
   --min-confidence X    drop observations below X (0..1, default 0)
   --default-date DATE   date for documents that have none (YYYY-MM-DD; no warning then)
+  --org-codes           write "IGO"/"NGO" as *_country of organisations (CAMEO style, as
+                        the PLOVER gold has it) instead of leaving it empty
   --report-unused       after the run, list actors, role phrases and patterns that never
                         fired (on stderr)
   --stats               print counts and speed on stderr
@@ -142,6 +145,7 @@ int main(int argc, char** argv) {
   int jobs = 1;
   double min_conf = 0;
   bool report_unused = false, stats_flag = false, quiet = false, trace = false;
+  bool org_codes = false;
   ReadOptions read_options;
   std::vector<std::string> inputs;
   for (int i = 1; i < argc; ++i) {
@@ -179,6 +183,8 @@ int main(int argc, char** argv) {
       read_options.default_date = *d;
     } else if (a == "--report-unused") {
       report_unused = true;
+    } else if (a == "--org-codes") {
+      org_codes = true;
     } else if (a == "--trace") {
       trace = true;
     } else if (a == "--stats") {
@@ -203,6 +209,7 @@ int main(int argc, char** argv) {
   }
   ExtractOptions options;
   options.min_confidence = min_conf;
+  options.cameo_org_codes = org_codes;
   if (trace) {
     options.trace = &std::cerr;
     jobs = 1;
@@ -235,27 +242,28 @@ int main(int argc, char** argv) {
 
   ExtractStats total;
   int64_t relations = 0;
-  // Batches of documents are extracted in parallel and written in input order.
+  // Batches of documents are extracted in parallel and written in input order. While one
+  // batch is extracted, the main thread reads and parses the next.
   constexpr size_t kBatchDocs = 256;
   constexpr size_t kBatchBytes = 16 << 20;
   std::vector<Document> batch;
   size_t batch_bytes = 0;
-  auto flush = [&] {
-    if (batch.empty()) return;
-    std::vector<std::string> rendered(batch.size());
+  std::future<void> pending;
+  auto process = [&](std::vector<Document> docs) {
+    std::vector<std::string> rendered(docs.size());
     std::vector<ExtractStats> stats(jobs);
     std::atomic<size_t> next{0};
     auto work = [&](int w) {
-      for (size_t i = next++; i < batch.size(); i = next++) {
+      for (size_t i = next++; i < docs.size(); i = next++) {
         std::string s;
-        for (const Observation& o : extractor.Extract(batch[i], &stats[w])) {
+        for (const Observation& o : extractor.Extract(docs[i], &stats[w])) {
           s += RelationToJsonLine(o);
           s += '\n';
         }
         rendered[i] = std::move(s);
       }
     };
-    int nthreads = static_cast<int>(std::min<size_t>(jobs, batch.size()));
+    int nthreads = static_cast<int>(std::min<size_t>(jobs, docs.size()));
     std::vector<std::thread> threads;
     for (int w = 1; w < nthreads; ++w) threads.emplace_back(work, w);
     work(0);
@@ -265,6 +273,15 @@ int main(int argc, char** argv) {
       relations += std::count(s.begin(), s.end(), '\n');
     }
     for (const ExtractStats& s : stats) total.Merge(s);
+  };
+  auto flush = [&] {
+    if (pending.valid()) pending.get();
+    if (batch.empty()) return;
+    if (jobs > 1) {
+      pending = std::async(std::launch::async, process, std::move(batch));
+    } else {
+      process(std::move(batch));
+    }
     batch.clear();
     batch_bytes = 0;
   };
@@ -287,6 +304,7 @@ int main(int argc, char** argv) {
     }
   }
   flush();
+  if (pending.valid()) pending.get();
   out->flush();
   if (!tmp_path.empty()) {
     file_out.close();
