@@ -7,7 +7,8 @@
 // share the lock for the length of a query and always see whole batches. Writers are
 // serialised by write_mu_; the slow part of a write (the SQLite commit with fsync) happens
 // while readers keep reading, and the exclusive lock is held only to apply an
-// already-committed batch to memory (microseconds per observation). Copy-on-write snapshots
+// already-committed batch to memory (microseconds per observation). The lock prefers writers,
+// so a steady stream of queries cannot starve ingest (rw_lock.h). Copy-on-write snapshots
 // were rejected for now: copying a graph of millions of observations per batch costs more
 // than the short exclusive section it would save.
 // Thread-safety: thread-safe.
@@ -27,6 +28,7 @@
 
 #include "absl/status/statusor.h"
 #include "graph/actor_graph.h"
+#include "server/rw_lock.h"
 #include "server/store.h"
 
 namespace actorgraph {
@@ -88,7 +90,7 @@ class GraphState {
 
   std::mutex write_mu_;                 // serialises writers; guards store_ writes
   std::unique_ptr<Store> store_;
-  mutable std::shared_mutex graph_mu_;  // guards graph_
+  mutable WriterPreferringRwLock graph_mu_;  // guards graph_
   ActorGraph graph_;
   std::atomic<bool> ready_{false};
   std::atomic<int64_t> version_{0};

@@ -49,7 +49,8 @@ absl::Status ForEachLine(const std::string& path,
       if (number == 1 && v.substr(0, 3) == "\xEF\xBB\xBF") v.remove_prefix(3);  // UTF-8 BOM
       while (!v.empty() && (v.back() == '\r' || v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
       while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-      if (!v.empty()) {
+      // Lines starting with '#' are comments (the bundled dictionary documents itself).
+      if (!v.empty() && v.front() != '#') {
         ++stats->lines;
         if (auto s = on_line(number, v); !s.ok()) return s;
       }

@@ -20,6 +20,7 @@ struct JsonlReadStats {
   int64_t rejected = 0;  // lines reported to on_error
 };
 
+// Blank lines and lines starting with '#' are skipped.
 // Reads `path` line by line and calls `on_batch` with up to `batch_size` parsed
 // observations at a time. Bad lines (not JSON, a bad field, over 1 MiB) go to `on_error` as
 // "PATH:LINE: reason". Stops early and returns on_batch's error if it fails. Returns

@@ -21,6 +21,7 @@
 #include "server/analytics_service.h"
 #include "server/auth.h"
 #include "server/call.h"
+#include "server/gateway.h"
 #include "server/graph_state.h"
 #include "server/jsonl_file.h"
 #include "server/metrics.h"
@@ -60,6 +61,8 @@ Operations:
   --metrics-listen ADDR    serve Prometheus /metrics on ADDR (loopback unless --insecure)
   --http-listen ADDR       serve the HTTP/JSON gateway and the graph explorer on ADDR
   --http-port-file FILE    write the bound gateway port to FILE
+  --web-dir DIR            explorer page served at / (default: the build's share/actorgraph/web)
+  --http-max-body-bytes N  largest HTTP request body (default 4194304; 413 beyond)
 )";
 
 struct Flags {
@@ -80,6 +83,8 @@ struct Flags {
   std::string metrics_listen;
   std::string http_listen;
   std::string http_port_file;
+  std::string web_dir = ACTORGRAPH_WEB_DIR;
+  int64_t http_max_body_bytes = 4 << 20;
 };
 
 int Usage(const std::string& error) {
@@ -295,6 +300,10 @@ int ParseFlags(int argc, char** argv, Flags& f) {
       ok = value(&f.http_listen);
     } else if (a == "--http-port-file") {
       ok = value(&f.http_port_file);
+    } else if (a == "--web-dir") {
+      ok = value(&f.web_dir);
+    } else if (a == "--http-max-body-bytes") {
+      ok = number(1024, int64_t{1} << 30, &f.http_max_body_bytes);
     } else {
       return Usage("unknown argument \"" + a + "\"");
     }
@@ -400,6 +409,27 @@ int Run(int argc, char** argv) {
   // is loaded.
   server->GetHealthCheckService()->SetServingStatus(false);
   std::string host = flags.listen.substr(0, flags.listen.rfind(':'));
+  // The HTTP/JSON gateway calls the services above through the server's in-process channel,
+  // so it shares their auth and limits. Started before the stopper thread, which stops it.
+  std::unique_ptr<Gateway> gateway;
+  if (!flags.http_listen.empty()) {
+    GatewayOptions gopts;
+    gopts.listen = flags.http_listen;
+    gopts.max_body_bytes = static_cast<size_t>(flags.http_max_body_bytes);
+    if (std::filesystem::is_directory(flags.web_dir)) {
+      gopts.static_dir = flags.web_dir;
+    } else {
+      std::cerr << "actorgraph-server: no explorer page at " << flags.web_dir
+                << "; the HTTP gateway serves RPCs only\n";
+    }
+    auto started = StartGateway(server.get(), gopts);
+    if (!started.ok()) {
+      std::cerr << "actorgraph-server: --http-listen: " << started.status().message() << "\n";
+      server->Shutdown();
+      return 1;
+    }
+    gateway = *std::move(started);
+  }
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
@@ -407,6 +437,7 @@ int Run(int argc, char** argv) {
     std::cerr << "actorgraph-server: " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
               << ", draining requests and closing the database\n";
     server->GetHealthCheckService()->SetServingStatus(false);
+    if (gateway) gateway->Stop();  // before the server it calls into
     (*state)->Shutdown();
     server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   });
@@ -447,6 +478,12 @@ int Run(int argc, char** argv) {
             << ": " << actors << " actors, " << relations << " relations"
             << (auth ? ", token auth on" : "") << (tls ? ", TLS" : "") << ")" << std::endl;
   WritePortFile(flags.port_file, port);
+  if (gateway) {
+    std::cout << "actorgraph-server: HTTP gateway and explorer on http://"
+              << flags.http_listen.substr(0, flags.http_listen.rfind(':')) << ":"
+              << gateway->port() << "/" << std::endl;
+    WritePortFile(flags.http_port_file, gateway->port());
+  }
 
   server->Wait();
   stopper.join();

@@ -170,7 +170,7 @@ grpc::Status ActorGraphService::FindPaths(grpc::ServerContext* ctx,
   return env_->Handle(ctx, "FindPaths", Scope::kRead, [&]() -> absl::Status {
     const Limits& limits = env_->limits();
     PathQuery q;
-    q.max_hops = req->max_hops() == 0 ? 4 : req->max_hops();
+    q.max_hops = req->max_hops() == 0 ? std::min(4, limits.max_hops) : req->max_hops();
     q.k = req->k() == 0 ? 1 : req->k();
     q.max_evidence = req->max_evidence() == 0 ? 3 : req->max_evidence();
     q.directed = req->directed();

@@ -15,5 +15,7 @@ serve: starting actorgraph-server (Ctrl-C stops it cleanly). In another terminal
   $BUILD_DIR/bin/actorgraph path russia gna
   $BUILD_DIR/bin/actorgraph relations haftar
   $BUILD_DIR/bin/actorgraph --json actor turkey
+and open http://127.0.0.1:8080/ for the graph explorer.
 MSG
-exec "$BUILD_DIR/bin/actorgraph-server" --actors data/actors --import "$DEMO" "$@"
+exec "$BUILD_DIR/bin/actorgraph-server" --actors data/actors --import "$DEMO" \
+  --http-listen "${ACTORGRAPH_HTTP_LISTEN:-127.0.0.1:8080}" "$@"

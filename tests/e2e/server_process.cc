@@ -77,6 +77,13 @@ int ServerProcess::Stop() {
   return -1;
 }
 
+void ServerProcess::Reap() {
+  if (pid_ <= 0) return;
+  int status;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 ServerProcess::~ServerProcess() {
   Stop();
   std::error_code ec;

@@ -17,6 +17,9 @@ class ServerProcess {
   // Sends SIGTERM and waits; returns the exit status (or -1).
   int Stop();
   int port() const { return port_; }
+  int pid() const { return pid_; }
+  // Waits for a process that was killed from outside (e.g. SIGKILL) and forgets it.
+  void Reap();
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // What the server printed so far.
   std::string log() const;

@@ -28,13 +28,8 @@
 #include "server/service.h"
 #include "tests/e2e/server_process.h"
 
-// The service's constructor moved from (GraphState*, Limits) to a shared ServerEnv (auth,
-// limits, metrics) in server/call.h; build against whichever this tree has.
-#if __has_include("server/call.h")
 #include "server/auth.h"
 #include "server/call.h"
-#define ACTORGRAPH_HAVE_SERVER_ENV 1
-#endif
 
 namespace actorgraph {
 namespace {
@@ -193,7 +188,6 @@ class GatewayTest : public ::testing::Test {
     auto state = GraphState::Open(dir_.path() + "/graph.db");
     ASSERT_TRUE(state.ok()) << state.status();
     state_ = std::move(*state);
-#ifdef ACTORGRAPH_HAVE_SERVER_ENV
     ASSERT_TRUE(state_->Load().ok());
     // Token auth on: the HTTP requests read with kReadToken; the fixture seeds with
     // kWriteToken (see AuthorizationHeaderIsForwarded).
@@ -204,9 +198,6 @@ class GatewayTest : public ::testing::Test {
     auth_ = std::move(*auth);
     env_ = std::make_unique<ServerEnv>(state_.get(), Limits{}, auth_.get(), nullptr, false);
     service_ = std::make_unique<ActorGraphService>(env_.get());
-#else
-    service_ = std::make_unique<ActorGraphService>(state_.get(), Limits{});
-#endif
     grpc::ServerBuilder builder;  // no port: reached only through its in-process channel
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
@@ -240,18 +231,10 @@ class GatewayTest : public ::testing::Test {
   }
 
   void Authorize(grpc::ClientContext* ctx) {
-#ifdef ACTORGRAPH_HAVE_SERVER_ENV
     ctx->AddMetadata("authorization", std::string("Bearer ") + kReadToken);
-#else
-    (void)ctx;
-#endif
   }
   std::string AuthHeader() const {
-#ifdef ACTORGRAPH_HAVE_SERVER_ENV
     return std::string("Authorization: Bearer ") + kReadToken + "\r\n";
-#else
-    return "";
-#endif
   }
 
   // The Libya story in miniature: Russia backs Haftar, Haftar fights the GNA, Turkey aids it.
@@ -289,9 +272,7 @@ class GatewayTest : public ::testing::Test {
   template <typename Fn>
   bool WriteCall(Fn fn) {
     grpc::ClientContext ctx;
-#ifdef ACTORGRAPH_HAVE_SERVER_ENV
     ctx.AddMetadata("authorization", std::string("Bearer ") + kWriteToken);
-#endif
     grpc::Status s = fn(&ctx);
     EXPECT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
     return s.ok();
@@ -327,10 +308,8 @@ class GatewayTest : public ::testing::Test {
   TempDir dir_;
   std::string root_;
   std::unique_ptr<GraphState> state_;
-#ifdef ACTORGRAPH_HAVE_SERVER_ENV
   std::unique_ptr<TokenAuth> auth_;
   std::unique_ptr<ServerEnv> env_;
-#endif
   std::unique_ptr<ActorGraphService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
@@ -536,7 +515,6 @@ TEST_F(GatewayTest, ConnectHeadersAreChecked) {
   EXPECT_NE(gzip.body.find("identity"), std::string::npos) << gzip.body;
 }
 
-#ifdef ACTORGRAPH_HAVE_SERVER_ENV
 TEST_F(GatewayTest, AuthorizationHeaderIsForwarded) {
   HttpConnection anonymous(gateway_->port());
   anonymous.Send(PostRequest("/actorgraph.v1.ActorGraph/GetActor", R"({"actor":"russia"})"));
@@ -552,7 +530,6 @@ TEST_F(GatewayTest, AuthorizationHeaderIsForwarded) {
   EXPECT_EQ(write.status, 403);
   EXPECT_NE(write.body.find(R"("code":"permission_denied")"), std::string::npos) << write.body;
 }
-#endif
 
 TEST_F(GatewayTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   HttpConnection conn(gateway_->port());
