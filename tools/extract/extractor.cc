@@ -102,6 +102,9 @@ class DocRun {
   // For a participle at token i followed by a plain noun: true unless a subject, an auxiliary,
   // "to" or a conjunction precedes it (then it is a verb: "Turkey already sent troops").
   bool ParticipleIsAdjective(int i) const;
+  // have, make, launch, carry out, stage, impose, express ... : verbs whose object noun
+  // carries the event ("made an attack on").
+  bool IsLightVerb(int i) const;
   int ResolveRole(int actor, int role) const;
   void ResolvePronouns();
   // The actors of the last "A and B" group before mention k in this sentence (or none).
@@ -122,6 +125,9 @@ class DocRun {
   bool Negated(int tb) const;
   bool Irrealis(int tb, RelationKind kind) const;
   Side ActiveSubject(int hit_index);
+  // The subject of a verb starting at token `verb`; hits before `hit_index` lend theirs to
+  // coordinated verbs.
+  Side SubjectOf(int verb, int hit_index);
   Side ObjectRight(int from, int limit, int skip_b, int skip_e, const Side& subject,
                    const Pattern& pat) const;
   Side NearestLeft(int from, int max_back, bool cross_boundaries) const;
@@ -244,6 +250,24 @@ void DocRun::TraceSentence() const {
     if (!hit) o << " " << W(i);
   }
   o << "\n";
+}
+
+bool DocRun::IsLightVerb(int i) const {
+  static constexpr std::string_view kLight[] = {
+      "has", "have", "had", "having", "made", "make", "makes", "making", "launched", "launch",
+      "launches", "launching", "staged", "stage", "mounted", "mount", "carried", "conducted",
+      "conduct", "imposed", "impose", "expressed", "express", "voiced", "voice", "offered",
+      "offer", "offers", "provided", "provide", "provides", "gave", "give", "gives", "lent",
+      "lend", "extended", "extend", "pledged", "pledge", "announced", "announce", "declared",
+      "declare", "waged", "wage", "stepped", "intensified", "signed", "sign", "reached",
+      "reach", "struck", "concluded", "held", "hold", "holds", "issued", "issue", "delivered",
+      "renewed", "resumed", "began", "begun", "started", "continued", "kept", "won", "received",
+      "sought", "got"};
+  std::string_view w = W(i);
+  for (std::string_view l : kLight) {
+    if (w == l) return true;
+  }
+  return false;
 }
 
 bool DocRun::ParticipleIsAdjective(int i) const {
@@ -558,9 +582,10 @@ void DocRun::ResolvePronouns() {
 
 void DocRun::FindTriggers() {
   hits_.clear();
+  std::vector<bool> used(n_, false);  // tokens matched as words of a pattern
   for (int i = 0; i < n_; ++i) {
     const Token& t = toks_.tokens[i];
-    if (t.vocab < 0 || at_[i] >= 0) continue;
+    if (t.vocab < 0 || at_[i] >= 0 || used[i]) continue;
     const std::vector<PatternVariant>* vs = dict_.VariantsStartingWith(t.vocab);
     if (vs == nullptr) continue;
     for (const PatternVariant& v : *vs) {
@@ -637,6 +662,13 @@ void DocRun::FindTriggers() {
                     kWcRelPron | kWcAux | kWcModal | kWcFuture | kWcBoundary | kWcSay | kWcNeg)) &&
           !Is(k, "that") && ParticipleIsAdjective(i)) {
         continue;
+      }
+      // Mark the pattern's own words (not the gap words) as used.
+      for (size_t w = 0, q = i; w < v.words.size() && q < static_cast<size_t>(k); ++q) {
+        if (toks_.tokens[q].vocab == v.words[w]) {
+          used[q] = true;
+          ++w;
+        }
       }
       hits_.push_back(h);
       break;
@@ -824,10 +856,11 @@ Side DocRun::NearestLeft(int from, int max_back, bool cross_boundaries) const {
   return s;
 }
 
-Side DocRun::ActiveSubject(int hi) {
-  Hit& h = hits_[hi];
+Side DocRun::ActiveSubject(int hi) { return SubjectOf(hits_[hi].tb, hi); }
+
+Side DocRun::SubjectOf(int verb, int hi) {
   Side s;
-  int j = h.tb - 1;
+  int j = verb - 1;
   auto skip_verb_group = [&] {
     while (j >= 0 && ((C(j) & (kWcAdverb | kWcAux | kWcModal | kWcFuture | kWcNeg | kWcQuote)) ||
                       Is(j, "-"))) {
@@ -847,6 +880,21 @@ Side DocRun::ActiveSubject(int hi) {
     s.mentions = GroupLeft(m);
     s.confidence = 0.85;
     return s;
+  }
+  if (Is(j, ",")) {
+    // "Saad Hariri, who heads the bloc, criticised ...": skip the relative clause.
+    for (int k = j - 1; k >= std::max(0, j - 20); --k) {
+      if (Is(k, ",") || (C(k) & kWcBoundary)) {
+        if (!(C(k + 1) & kWcRelPron)) break;
+        int a = Antecedent(k + 1);
+        if (a >= 0) {
+          s.mentions = GroupLeft(a);
+          s.confidence = 0.75;
+          return s;
+        }
+        break;
+      }
+    }
   }
   if (Is(j, "and") || Is(j, ",") || Is(j, "but")) {
     // Coordinated verbs share the subject: "Egypt condemned X and warned Y".
@@ -868,7 +916,7 @@ Side DocRun::ActiveSubject(int hi) {
       return s;
     }
   }
-  Side left = NearestLeft(h.tb, 25, false);
+  Side left = NearestLeft(verb, 25, false);
   // "Turkey dismissed the Egyptian threat and vowed to keep supporting the GNA": the nearest
   // actor is the object of an earlier verb, whose subject is also this one's.
   if (!left.empty()) {
@@ -937,7 +985,11 @@ Side DocRun::ObjectRight(int from, int limit, int skip_b, int skip_e, const Side
     // "backed the uprising against Assad": whoever follows "against" is not helped.
     if (Is(before, "against") && Info(kind).sign > 0) break;
     // "it", "them", "their" after a verb are mostly things ("oppose it"); only persons count.
-    if (ms_[m].pronoun && !ms_[m].person_pronoun) continue;
+    // A pronoun that starts a clause ("warning they would be ...") ends the search.
+    if (ms_[m].pronoun && !ms_[m].person_pronoun) {
+      if (C(ms_[m].te) & (kWcAux | kWcModal | kWcFuture)) break;
+      continue;
+    }
     // The topic of a verb is no target: "quarrelling about Libya", "despite Russia".
     if (Is(before, "about") || Is(before, "regarding") || Is(before, "concerning") ||
         Is(before, "despite") || Is(before, "amid") || Is(before, "like") ||
@@ -1076,7 +1128,14 @@ void DocRun::Relate(int hi) {
       uint32_t c = C(k);
       if (c & kWcBoundary) break;
       int q = k + 1;
-      while (Is(q, "the")) ++q;
+      // "support for embattled Syrian President Assad": articles, adjectives and titles.
+      for (int skip = 0; skip < 3 && q < n_ && MentionAt(q) < 0 &&
+                         (toks_.tokens[q].flags & kWord) && !(C(q) & (kWcPrep | kWcConj)) &&
+                         (Is(q, "the") || (C(q) & (kWcDet | kWcTitle)) ||
+                          !(toks_.tokens[q].flags & kCap));
+           ++skip) {
+        ++q;
+      }
       int mq = MentionAt(q);
       if (Is(k, "between") && mq >= 0) {
         between = GroupRight(mq);
@@ -1112,17 +1171,39 @@ void DocRun::Relate(int hi) {
       Emit(src, parties, h.pattern, 0.7);
       return;
     }
+    // "Russia has a defence pact with Armenia", "Hadi made a defiant attack on the Houthis":
+    // a light verb lends its subject to the noun.
     int hv = h.tb - 1;
-    while (hv >= 0 && hv > h.tb - 5 && (C(hv) & kWcDet || (toks_.tokens[hv].flags & kJoinedPrev) ||
-                                        !(toks_.tokens[hv].flags & kPunct)) &&
-           !Is(hv, "has") && !Is(hv, "have") && !Is(hv, "had") && !Is(hv, "having") &&
-           MentionEndingAt(hv + 1) < 0) {
+    while (hv >= 0 && hv > h.tb - 5 && !(toks_.tokens[hv].flags & kPunct) && !IsLightVerb(hv) &&
+           MentionEndingAt(hv + 1) < 0 && !(C(hv) & kWcPrep)) {
       --hv;
     }
-    bool had = Is(hv, "has") || Is(hv, "have") || Is(hv, "had") || Is(hv, "having");
-    if (src.empty() && !tgt.empty() && pat.symmetric && Is(tgt_prep, "with") && had) {
-      // "Russia has a defence pact with Armenia": the subject holds the pact.
-      src = NearestLeft(h.tb, 12, false);
+    if (src.empty() && !tgt.empty() && hv >= 0 && IsLightVerb(hv) &&
+        (!pat.symmetric || Is(tgt_prep, "with"))) {
+      src = SubjectOf(hv, hi);
+    }
+    // "Israel responded with air strikes against Hamas": with no owner and no verb of its
+    // own in between, the clause's subject carries out the act.
+    if (src.empty() && !tgt.empty() && !pat.symmetric) {
+      bool other_verb = false;
+      int start = ClauseStart(h.tb);
+      for (const Hit& o : hits_) {
+        if (&o != &h && !o.nominal && o.tb >= start && o.tb < h.tb) other_verb = true;
+      }
+      if (!other_verb) {
+        src = SubjectOf(h.tb, hi);
+        src.confidence = std::min(src.confidence, 0.55);
+      }
+    }
+    // "fighting across Syria in support of Assad": the clause's subject gives the support.
+    if (src.empty() && tgt.empty() && Is(h.tb - 1, "in") && Is(h.te, "of")) {
+      int k = h.te + 1;
+      while (Is(k, "the") || ((C(k) & kWcTitle) && MentionAt(k) < 0 && k < h.te + 4)) ++k;
+      int om = MentionAt(k);
+      if (om >= 0 && !ms_[om].place) {
+        tgt.mentions = GroupRight(om);
+        src = SubjectOf(h.tb - 1, hi);
+      }
     }
     if (!src.empty() && !tgt.empty()) {
       rule_ = "noun";
@@ -1165,6 +1246,16 @@ void DocRun::Relate(int hi) {
     int a = h.te;
     while (a < n_ && (C(a) & kWcAdverb)) ++a;
     bool by = Is(a, "by");
+    if (!by && Is(a, "as")) {  // "slammed as 'groundless' by X"
+      for (int q = a + 1; q < std::min(n_, a + 10); ++q) {
+        if (Is(q, "by")) {
+          by = true;
+          a = q;
+          break;
+        }
+        if (Is(q, ",") || Is(q, ".") || (C(q) & kWcBoundary) || MentionAt(q) >= 0) break;
+      }
+    }
     int b = h.tb - 1;
     while (b >= 0 && (C(b) & (kWcAdverb | kWcNeg))) --b;
     bool be = b >= 0 && (C(b) & kWcAux) && !Is(b, "has") && !Is(b, "have") && !Is(b, "had");
