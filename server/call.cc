@@ -65,7 +65,7 @@ grpc::Status ServerEnv::Handle(grpc::ServerContext* ctx, const char* method, Sco
   if (status.ok()) status = fn();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (metrics_ != nullptr) metrics_->RecordCall(method, static_cast<int>(status.code()), seconds);
-  if (log_) {
+  if (log_) {  // peer() needs a real call: only ask when logging
     // One line per request; no request bodies or tokens, only the token's label.
     std::fprintf(stderr, "%s rpc=%s code=%s latency_ms=%.3f peer=%s caller=%s\n",
                  Timestamp().c_str(), method, CodeName(static_cast<int>(status.code())),
