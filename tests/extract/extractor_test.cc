@@ -124,6 +124,57 @@ TEST(ExtractorTest, CoordinatedVerbsShareTheSubject) {
   EXPECT_FALSE(HasAny(obs, "turkey", "turkey")) << Dump(obs);
 }
 
+TEST(ExtractorTest, ShortDescriptionsPointBackToANamedActor) {
+  auto obs = ExtractText(
+      "Khalifa Haftar flew to Cairo on Sunday. The field marshal later rejected a truce "
+      "offered by Turkey.");
+  EXPECT_TRUE(Has(obs, "haftar", "turkey", K::kReject)) << Dump(obs);
+  auto obs2 = ExtractText(
+      "The UN Security Council met in New York. The council threatened Sudan with sanctions.");
+  EXPECT_TRUE(Has(obs2, "unsc", "sudan", K::kThreaten)) << Dump(obs2);
+}
+
+TEST(ExtractorTest, RelativeClausesBetweenSubjectAndVerb) {
+  auto obs = ExtractText("Greece, which has long feuded with Ankara over the islands, condemned Turkey.");
+  EXPECT_TRUE(Has(obs, "greece", "turkey", K::kCriticize)) << Dump(obs);
+}
+
+TEST(ExtractorTest, LightVerbsLendTheirSubjectToTheNoun) {
+  auto obs = ExtractText("Russia has a long-standing defence pact with Armenia.");
+  EXPECT_TRUE(Has(obs, "russia", "armenia", K::kCooperate)) << Dump(obs);
+  auto obs2 = ExtractText("The Houthis launched an attack on Saudi Arabia last night.");
+  EXPECT_TRUE(Has(obs2, "houthis", "saudi-arabia", K::kFight)) << Dump(obs2);
+}
+
+TEST(ExtractorTest, InSupportOf) {
+  auto obs = ExtractText("Iranian advisers are working in Syria in support of President Assad.", "2015-06-01");
+  EXPECT_TRUE(Has(obs, "iran", "assad", K::kSupport)) << Dump(obs);
+}
+
+TEST(ExtractorTest, NounsOwnedByAnActor) {
+  auto obs = ExtractText("Russia's military support for embattled President Assad continued.", "2016-01-01");
+  EXPECT_TRUE(HasAny(obs, "russia", "assad")) << Dump(obs);
+  auto obs2 = ExtractText("Talks between Armenia and Azerbaijan resumed in Moscow.");
+  EXPECT_TRUE(Has(obs2, "armenia", "azerbaijan", K::kMeet)) << Dump(obs2);
+}
+
+TEST(ExtractorTest, AdjectivalParticiplesAreNoEvents) {
+  auto obs = ExtractText("Heavily armed attackers stormed the compound near the Turkish embassy.");
+  EXPECT_FALSE(HasAny(obs, "turkey", "turkey")) << Dump(obs);
+  for (const Observation& o : obs) EXPECT_NE(o.kind, K::kAid) << Dump(obs);
+}
+
+TEST(ExtractorTest, MembershipIsNoSupport) {
+  auto obs = ExtractText("Greece, a NATO ally, protested to Ankara.");
+  EXPECT_FALSE(HasAny(obs, "greece", "nato")) << Dump(obs);
+}
+
+TEST(ExtractorTest, PlacesOfTroopDeploymentsAreNoTargets) {
+  auto obs = ExtractText("Turkey sent troops to Libya to support the GNA.");
+  EXPECT_FALSE(HasAny(obs, "turkey", "libya")) << Dump(obs);
+  EXPECT_TRUE(Has(obs, "turkey", "gna", K::kSupport)) << Dump(obs);
+}
+
 TEST(ExtractorTest, OneObservationPerDocumentSourceTargetAndKind) {
   auto obs = ExtractText("Russia supports Haftar. Everyone knows that Russia supports Haftar.");
   int n = 0;

@@ -22,6 +22,21 @@ namespace {
 
 using nlohmann::json;
 
+// Generic short descriptions by actor kind: "the rebels" for the last armed group named.
+const std::vector<std::string_view>& KindDescriptions(ActorKind kind) {
+  static const std::vector<std::string_view> kArmed = {
+      "rebels", "militants", "militia", "group", "insurgents", "jihadists", "fighters",
+      "movement", "rebel group", "militant group", "armed group", "insurgent group"};
+  static const std::vector<std::string_view> kIgo = {"organisation", "organization", "bloc",
+                                                      "body", "alliance"};
+  static const std::vector<std::string_view> kNone = {};
+  switch (kind) {
+    case ActorKind::kArmedGroup: return kArmed;
+    case ActorKind::kIgo: return kIgo;
+    default: return kNone;
+  }
+}
+
 // English function words by class. Grammar, not content: nothing here names an actor.
 struct WordClassList {
   uint32_t cls;
@@ -323,6 +338,11 @@ absl::Status Dictionary::AddActorLine(std::string_view line, std::string_view or
           .push_back(x.get<std::string>());
     }
   }
+  if (auto it = j.find("descriptions"); it != j.end() && it->is_array()) {
+    for (const json& x : *it) {
+      if (x.is_string()) info.descriptions.push_back(Fold(x.get<std::string>()));
+    }
+  }
   if (auto it = j.find("capital"); it != j.end() && it->is_string()) {
     info.capital = it->get<std::string>();
   } else if (info.actor.kind == ActorKind::kState && !info.metonyms.empty()) {
@@ -508,6 +528,16 @@ absl::Status Dictionary::Finalize() {
     }
   }
   for (int r = 0; r < static_cast<int>(roles_.size()); ++r) AddRoleTrie(roles_[r].words, r);
+  // Short descriptions: explicit ones, role titles, and the generic words by kind.
+  for (const ActorInfo& a : actors_) {
+    for (const std::string& d : a.descriptions) description_phrases_.insert(d);
+    for (const Role& r : a.actor.roles) {
+      if (!r.title.empty()) description_phrases_.insert(Fold(r.title));
+    }
+  }
+  for (ActorKind k : {ActorKind::kArmedGroup, ActorKind::kIgo}) {
+    for (std::string_view d : KindDescriptions(k)) description_phrases_.insert(std::string(d));
+  }
   for (int p = 0; p < static_cast<int>(patterns_.size()); ++p) {
     for (const std::string& w : patterns_[p].not_before) {
       patterns_[p].not_before_ids.push_back(Intern(w));
@@ -684,6 +714,20 @@ int Dictionary::SpeaksFor(int actor, Day day) const {
     }
   }
   return actor;
+}
+
+bool Dictionary::Describes(int actor, std::string_view phrase, Day day) const {
+  const ActorInfo& a = actors_[actor];
+  for (const std::string& d : a.descriptions) {
+    if (d == phrase) return true;
+  }
+  for (const Role& r : a.actor.roles) {
+    if (!r.title.empty() && r.HoldsOn(day) && Fold(r.title) == phrase) return true;
+  }
+  for (std::string_view d : KindDescriptions(a.actor.kind)) {
+    if (d == phrase) return true;
+  }
+  return false;
 }
 
 int Dictionary::StateOf(std::string_view iso) const {

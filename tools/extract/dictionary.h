@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "graph/types.h"
 #include "tools/extract/strings.h"
@@ -31,6 +32,7 @@ struct ActorInfo {
   std::vector<std::string> metonyms;
   bool auto_surname = true;  // a person's last name alone also names him (unless shared)
   std::string capital;       // states: the capital's name (default: the first metonym)
+  std::vector<std::string> descriptions;  // folded: "general", "field marshal", "council"
   std::string origin;  // "file:line"
   // The actor for whom this one speaks at `day`: the target of its first LEADS or MEMBER_OF
   // role holding then (a leader -> his state), else itself. Index into Dictionary::actors().
@@ -157,6 +159,13 @@ class Dictionary {
   // ISO alpha-3 country of `actor` on `day`: its own country, or that of the state it speaks
   // for. Empty for IGOs.
   std::string CountryOn(int actor, Day day) const;
+  // True when "the <phrase>" (folded, space-separated) may describe `actor` on `day`: an
+  // explicit description, a title of a role the person holds then, or a generic word for
+  // its kind ("the rebels" for armed groups, "the bloc" for organisations).
+  bool Describes(int actor, std::string_view phrase, Day day) const;
+  bool IsDescription(std::string_view phrase) const {
+    return description_phrases_.contains(AV(phrase));
+  }
   // The state actor with ISO code `iso`, or -1.
   int StateOf(std::string_view iso) const;
   // Who "the capital" of `state` stands for: the actor whose metonyms hold the capital's
@@ -194,6 +203,7 @@ class Dictionary {
   // Roles by the actor they are held for: target actor -> (holder, role index in actor).
   absl::flat_hash_map<int, std::vector<std::pair<int, int>>> holders_;
   absl::flat_hash_map<std::string, int> state_by_iso_;
+  absl::flat_hash_set<std::string> description_phrases_;
   absl::flat_hash_map<int, int> capital_holder_;
   bool finalized_ = false;
 };

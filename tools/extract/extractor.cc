@@ -37,6 +37,7 @@ struct Mention {
   bool person_pronoun = false;
   bool role = false;  // resolved through a role phrase
   bool plural = false;     // "they", "the two leaders": resolved to the last compound group
+  bool resolved = false;   // a description already resolved ("the general")
   std::vector<int> more;   // further actors of a plural mention
 };
 
@@ -99,6 +100,14 @@ class DocRun {
   void TraceSentence() const;
   void FindMentions();
   int DominantState() const;
+  // For "he"/"his" with no antecedent in the sentence: of the people named in about the last
+  // three sentences, the one named most often in the document (the most recent on ties).
+  int SalientPerson() const;
+  // The most recently named actor (this document, earlier sentences or this one so far)
+  // that "the <phrase>" describes, or -1.
+  int Described(const std::string& phrase) const;
+  // True when token i may follow a description: punctuation, a verb group, a preposition.
+  bool DescriptionEndsPhrase(int i) const;
   // For a participle at token i followed by a plain noun: true unless a subject, an auxiliary,
   // "to" or a conjunction precedes it (then it is a verb: "Turkey already sent troops").
   bool ParticipleIsAdjective(int i) const;
@@ -165,7 +174,11 @@ class DocRun {
 
   // Across sentences: mentions per country, for "the capital".
   absl::flat_hash_map<std::string, int> country_counts_;
-  // Across sentences, for pronouns.
+  // Across sentences, for descriptions and pronouns: when each actor was last named (a
+  // running token position) and how often.
+  absl::flat_hash_map<int, int64_t> last_seen_;
+  absl::flat_hash_map<int, int> mention_count_;
+  int64_t seen_counter_ = 0;
   std::vector<int> last_compound_;  // actors of the last "A and B" group
   int last_compound_sentence_ = -100;
   int sentence_index_ = 0;
@@ -206,6 +219,13 @@ void DocRun::Sentence(const SentenceSpan& span) {
   if (trace_ != nullptr) TraceSentence();
   for (int h = 0; h < static_cast<int>(hits_.size()); ++h) Relate(h);
   RememberCompound();
+  for (const Mention& m : ms_) {
+    if (m.place || m.actor < 0) continue;
+    last_seen_[m.actor] = seen_counter_ + 1 + m.tb;
+    ++mention_count_[m.actor];
+    for (int a : m.more) last_seen_[a] = seen_counter_ + 1 + m.tb;
+  }
+  seen_counter_ += n_ + 1;
   ++sentence_index_;
   prev_first_group_ = -1;
   for (const Mention& m : ms_) {
@@ -280,6 +300,55 @@ bool DocRun::ParticipleIsAdjective(int i) const {
     return false;
   }
   return !Is(q, "to") && !Is(q, ",");
+}
+
+int DocRun::Described(const std::string& phrase) const {
+  int best = -1;
+  int64_t best_seen = -1;
+  auto consider = [&](int actor, int64_t seen) {
+    if (seen > best_seen && dict_.Describes(actor, phrase, doc_.date)) {
+      best = actor;
+      best_seen = seen;
+    }
+  };
+  for (const auto& [actor, seen] : last_seen_) consider(actor, seen);
+  for (const Mention& m : ms_) {
+    if (!m.pronoun && !m.place && m.actor >= 0) consider(m.actor, seen_counter_ + 1 + m.tb);
+  }
+  return best;
+}
+
+bool DocRun::DescriptionEndsPhrase(int i) const {
+  if (i >= n_) return true;
+  if (toks_.tokens[i].flags & kPunct) return true;
+  uint32_t c = C(i);
+  if (c & (kWcAux | kWcModal | kWcFuture | kWcSay | kWcAdverb | kWcNeg | kWcRelPron | kWcConj |
+           kWcPrep | kWcLocPrep)) {
+    return !Is(i, "of");
+  }
+  if (toks_.tokens[i].vocab >= 0 && dict_.VariantsStartingWith(toks_.tokens[i].vocab) != nullptr) {
+    return true;
+  }
+  // A past-tense verb: "the council adopted".
+  std::string_view w = W(i);
+  return !(toks_.tokens[i].flags & kCap) && w.size() > 3 && w.substr(w.size() - 2) == "ed";
+}
+
+int DocRun::SalientPerson() const {
+  constexpr int64_t kWindow = 120;  // tokens back
+  int best = -1, best_count = -1;
+  int64_t best_seen = -1;
+  for (const auto& [actor, seen] : last_seen_) {
+    if (!IsPerson(actor) || seen_counter_ - seen > kWindow) continue;
+    auto it = mention_count_.find(actor);
+    int count = it == mention_count_.end() ? 0 : it->second;
+    if (count > best_count || (count == best_count && seen > best_seen)) {
+      best = actor;
+      best_count = count;
+      best_seen = seen;
+    }
+  }
+  return best;
 }
 
 int DocRun::DominantState() const {
@@ -397,6 +466,33 @@ void DocRun::FindMentions() {
         continue;
       }
     }
+    // "the general", "the council", "the rebels": the last actor named that fits.
+    if (Is(i, "the") && i + 1 < n_) {
+      int described = -1, len = 0;
+      for (int l = 3; l >= 1 && described < 0; --l) {
+        if (i + l >= n_) continue;
+        std::string phrase;
+        for (int q = i + 1; q <= i + l; ++q) {
+          if (q > i + 1) phrase += ' ';
+          phrase += W(q);
+        }
+        if (!dict_.IsDescription(phrase) || !DescriptionEndsPhrase(i + l + 1)) continue;
+        described = Described(phrase);
+        len = l;
+      }
+      if (described >= 0) {
+        Mention m;
+        m.tb = i;
+        m.te = i + 1 + len;
+        m.actor = described;
+        m.pronoun = true;  // a reference, resolved like a pronoun
+        m.resolved = true;
+        m.person_pronoun = IsPerson(described);
+        ms_.push_back(m);
+        i = m.te;
+        continue;
+      }
+    }
     // "the capital": the capital of the country the article is about so far.
     if (Is(i, "capital") && (Is(i - 1, "the") || Is(i - 1, "country's")) && !Is(i + 1, "of")) {
       Mention m;
@@ -474,6 +570,11 @@ void DocRun::FindMentions() {
     int j = m.tb - 1;
     if (Is(j, "the")) --j;
     if (C(j) & kWcLocPrep) m.place = true;
+    // "across all of Syria", "in parts of Yemen".
+    if (Is(j, "of") && (Is(j - 1, "all") || Is(j - 1, "parts") || Is(j - 1, "much") ||
+                        Is(j - 1, "most") || Is(j - 1, "rest") || Is(j - 1, "part"))) {
+      m.place = true;
+    }
     if (m.type == SurfaceType::kMetonym && Is(j, "to")) m.place = true;
     // "the outskirts of Tripoli", "south of the capital".
     if (m.type == SurfaceType::kMetonym && Is(j, "of")) {
@@ -536,7 +637,7 @@ void DocRun::RememberCompound() {
 void DocRun::ResolvePronouns() {
   for (size_t k = 0; k < ms_.size(); ++k) {
     Mention& m = ms_[k];
-    if (!m.pronoun) continue;
+    if (!m.pronoun || m.resolved) continue;
     if (m.plural) {
       std::vector<int> group = CompoundBefore(static_cast<int>(k));
       if (group.empty() && sentence_index_ - last_compound_sentence_ <= 1) group = last_compound_;
@@ -558,6 +659,7 @@ void DocRun::ResolvePronouns() {
     }
     // Across sentences a bare "it" is mostly a thing ("It is also opposed by ..."); "its"
     // and "they" still point back to the previous sentence's first state or group.
+    if (found < 0 && m.person_pronoun) found = SalientPerson();
     if (found < 0) {
       found = m.person_pronoun ? last_person_ : Is(m.tb, "it") ? -1 : prev_first_group_;
     }
