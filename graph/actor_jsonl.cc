@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "graph/json_object.h"
+
 #include "absl/status/status.h"
 #include "graph/strings.h"
 
@@ -44,16 +46,9 @@ bool IsValidActorId(std::string_view id) {
 }
 
 absl::StatusOr<Actor> ParseActorLine(std::string_view line) {
-  json j;
-  try {
-    j = json::parse(line.begin(), line.end());
-  } catch (const json::exception& e) {
-    std::string what = e.what();
-    auto pos = what.find("] ");
-    return absl::InvalidArgumentError(
-        StrCat("not JSON: ", pos == std::string::npos ? what : what.substr(pos + 2)));
-  }
-  if (!j.is_object()) return absl::InvalidArgumentError("not a JSON object");
+  auto parsed = ParseJsonObject(line);
+  if (!parsed.ok()) return parsed.status();
+  const json& j = *parsed;
   Actor a;
   auto id = OptString(j, "id");
   if (!id.ok()) return id.status();

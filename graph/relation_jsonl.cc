@@ -3,6 +3,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "graph/json_object.h"
+
 #include "absl/status/status.h"
 #include "graph/strings.h"
 
@@ -45,17 +47,9 @@ absl::Status GetNumber(const json& j, const char* field, double& out, bool& pres
 }  // namespace
 
 absl::StatusOr<Observation> ParseRelationLine(std::string_view line) {
-  json j;
-  try {
-    j = json::parse(line.begin(), line.end());
-  } catch (const json::exception& e) {
-    std::string what = e.what();
-    // nlohmann prefixes "[json.exception.parse_error.101] "; keep the readable part.
-    auto pos = what.find("] ");
-    return absl::InvalidArgumentError(
-        StrCat("not JSON: ", pos == std::string::npos ? what : what.substr(pos + 2)));
-  }
-  if (!j.is_object()) return absl::InvalidArgumentError("not a JSON object");
+  auto parsed = ParseJsonObject(line);
+  if (!parsed.ok()) return parsed.status();
+  const json& j = *parsed;
 
   Observation o;
   std::string kind_name, date;
