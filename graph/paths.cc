@@ -159,7 +159,10 @@ void PathSearch::ComputeBounds(uint32_t target_state) {
   cost_to_target_[target_state] = 0;
   pq.push({0.0, target_state});
   while (!pq.empty()) {
-    auto [d, x] = pq.top();
+    // Plain variables, not a structured binding: clang 14 (the fuzz build) cannot capture
+    // bindings in the lambda below.
+    const double d = pq.top().first;
+    const uint32_t x = pq.top().second;
     pq.pop();
     if (d > cost_to_target_[x]) continue;
     const uint32_t parity = x % states_per_actor_;
