@@ -175,6 +175,24 @@ TEST(ExtractorTest, PlacesOfTroopDeploymentsAreNoTargets) {
   EXPECT_TRUE(Has(obs, "turkey", "gna", K::kSupport)) << Dump(obs);
 }
 
+TEST(ExtractorTest, SanctionsWithoutObjectFallOnTheCountryInFocus) {
+  auto obs = ExtractText(
+      "Soldiers seized power in Niger on Wednesday. Niger's president was detained. "
+      "ECOWAS imposed sanctions within days.", "2023-07-30");
+  EXPECT_TRUE(Has(obs, "ecowas", "niger", K::kSanction)) << Dump(obs);
+}
+
+TEST(ExtractorTest, CompoundPassiveAgentsOfASymmetricAct) {
+  auto obs = ExtractText("The accord was signed on Friday by Ethiopia and Eritrea.");
+  EXPECT_TRUE(Has(obs, "ethiopia", "eritrea", K::kCooperate)) << Dump(obs);
+}
+
+TEST(ExtractorTest, JoiningAnotherInAnAct) {
+  auto obs = ExtractText("Qatar joined Kuwait in condemning Israel.");
+  EXPECT_TRUE(Has(obs, "qatar", "israel", K::kCriticize)) << Dump(obs);
+  EXPECT_TRUE(Has(obs, "kuwait", "israel", K::kCriticize)) << Dump(obs);
+}
+
 TEST(ExtractorTest, OneObservationPerDocumentSourceTargetAndKind) {
   auto obs = ExtractText("Russia supports Haftar. Everyone knows that Russia supports Haftar.");
   int n = 0;

@@ -407,6 +407,9 @@ absl::Status Dictionary::AddLexiconLine(std::string_view line, std::string_view 
     }
   }
   if (auto it = j.find("symmetric"); it != j.end() && it->is_boolean()) p.symmetric = it->get<bool>();
+  if (auto it = j.find("implicit_target"); it != j.end() && it->is_boolean()) {
+    p.implicit_target = it->get<bool>();
+  }
   if (auto it = j.find("place_target"); it != j.end() && it->is_boolean()) {
     p.place_target = it->get<bool>();
   }

@@ -64,6 +64,7 @@ struct Pattern {
   double weight = 0;       // Goldstein weight (sign of the kind)
   bool symmetric = false;  // "meet", "agreement": no direction; compound subjects pair up
   bool pairs_only = false;  // only relates the members of a compound subject ("A and B agreed")
+  bool implicit_target = false;  // no object: the country the article is about ("lifted sanctions")
   bool place_target = false;  // "arrived in Amman": a place is the target (the host)
   bool destination = false;  // "send troops to Libya": a state after to/into is where, not whom
   PatternPos pos = PatternPos::kVerb;

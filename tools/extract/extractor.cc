@@ -131,6 +131,13 @@ class DocRun {
   int Antecedent(int j) const;
   std::vector<int> GroupRight(int m) const;
   int ClauseStart(int i) const;
+  // True when a prepositional object follows token i ("sanctions on ...", "aid to ..."):
+  // then the target is named, just not as an actor we know.
+  bool ObjectFollows(int i) const {
+    return Is(i, "on") || Is(i, "against") || Is(i, "to") || Is(i, "for") || Is(i, "from");
+  }
+  // Like ClauseStart, but also 0 at the sentence start: where the clause of token i opens.
+  int ClauseStartOrSentence(int i) const { return ClauseStart(i); }
   bool Negated(int tb) const;
   bool Irrealis(int tb, RelationKind kind) const;
   Side ActiveSubject(int hit_index);
@@ -451,6 +458,14 @@ void DocRun::FindMentions() {
     if (rl > 0 && Is(i + rl, "of")) {
       int k = i + rl + 1;
       if (Is(k, "the")) ++k;
+      // "a representative of the rebel SPLM": one or two lower-case modifiers.
+      for (int adj = 0; adj < 2 && k < n_ && !(toks_.tokens[k].flags & kCap) &&
+                        (toks_.tokens[k].flags & kWord) && !(C(k) & (kWcPrep | kWcConj | kWcDet));
+           ++adj) {
+        int probe = dict_.MatchActor(toks_, k, n_, surfaces_);
+        if (probe > 0) break;
+        ++k;
+      }
       int l2 = dict_.MatchActor(toks_, k, n_, surfaces_);
       bool modifier = k + l2 < n_ && (toks_.tokens[k + l2].flags & kJoinedPrev);  // "UN-backed"
       if (l2 > 0 && !modifier &&
@@ -804,7 +819,7 @@ std::vector<int> DocRun::GroupRight(int m) const {
       ++j;
     }
     if (!conj) break;
-    while (Is(j, "the") || Is(j, "both")) ++j;
+    while (Is(j, "the") || Is(j, "both") || Is(j, "a") || Is(j, "an")) ++j;
     int next = MentionAt(j);
     if (next < 0 || ms_[next].place) break;
     // "X, and Russia has ..." starts a new clause: the next mention is a subject.
@@ -1053,7 +1068,8 @@ Side DocRun::ObjectRight(int from, int limit, int skip_b, int skip_e, const Side
     uint32_t c = C(k);
     if ((c & kWcBoundary) || (c & kWcRelPron) || Is(k, ".") || Is(k, "!") || Is(k, "?")) break;
     if (Is(k, ",") || Is(k, "-")) break;  // a new clause or an aside; lists are GroupRight's job
-    if ((c & kWcSay) && k > skip_e) break;  // "rejected the claim and said ..."
+    // "rejected the claim and said ...", "condemned X, saying ...".
+    if ((c & kWcSay) && k > skip_e && (Is(k - 1, "and") || Is(k - 1, ","))) break;
     if (k >= skip_e && at_[k] < 0 && (Is(k - 1, "and") || Is(k - 1, ","))) {
       // Another verb starts its own relation: "condemned X and expelled Y".
       bool other_verb = false;
@@ -1310,6 +1326,19 @@ void DocRun::Relate(int hi) {
     if (!src.empty() && !tgt.empty()) {
       rule_ = "noun";
       Emit(src, tgt, h.pattern, src.confidence);
+    } else if (src.empty() && tgt.empty() && pat.symmetric && Is(h.tb - 2, "at") &&
+               h.tb - 2 == ClauseStartOrSentence(h.tb)) {
+      // "At a meeting in Istanbul, the two leaders agreed ...": the participants are the
+      // plural subject after the opening phrase.
+      for (int k = h.te; k < std::min(n_, h.te + 12); ++k) {
+        if (!Is(k, ",")) continue;
+        int sm = MentionAt(k + 1);
+        if (sm >= 0 && !ms_[sm].place && ActorsOf(GroupRight(sm)).size() >= 2) {
+          rule_ = "noun-participants";
+          EmitPairs(GroupRight(sm), h.pattern, 0.6);
+        }
+        break;
+      }
     }
     return;
   }
@@ -1348,7 +1377,9 @@ void DocRun::Relate(int hi) {
     int a = h.te;
     while (a < n_ && (C(a) & kWcAdverb)) ++a;
     bool by = Is(a, "by");
-    if (!by && Is(a, "as")) {  // "slammed as 'groundless' by X"
+    // "slammed as 'groundless' by X", "signed on Friday by X".
+    if (!by && (Is(a, "as") || Is(a, "on") || Is(a, "in") || Is(a, "at") || Is(a, "last") ||
+                Is(a, "earlier") || Is(a, "this"))) {
       for (int q = a + 1; q < std::min(n_, a + 10); ++q) {
         if (Is(q, "by")) {
           by = true;
@@ -1367,11 +1398,23 @@ void DocRun::Relate(int hi) {
         return;  // agentless passive: no source
       }
       int k = a + 1;
-      while (Is(k, "the")) ++k;
+      while (k < n_ && (C(k) & kWcDet) && MentionAt(k) < 0) ++k;
       int am = MentionAt(k);
       if (am < 0 || ms_[am].place) return;
       Side agent;
       agent.mentions = GroupRight(am);
+      if (pat.pairs_only && ActorsOf(agent.mentions).size() < 2) {
+        h.subject_done = true;
+        return;
+      }
+      if (pat.symmetric && ActorsOf(agent.mentions).size() >= 2) {
+        h.subject_done = true;
+        h.subject = agent;
+        if (blocked()) return;
+        rule_ = "passive-pairs";
+        EmitPairs(agent.mentions, h.pattern, 0.7);
+        return;
+      }
       Side patient;
       // The patient: the subject before the verb group, or the antecedent of "which".
       int j = b;
@@ -1400,6 +1443,19 @@ void DocRun::Relate(int hi) {
 
   // Active voice.
   Side subj = ActiveSubject(hi);
+  // "Hamas has joined the PA in condemning X": who joined and whom they joined both act.
+  if (h.form == Form::kGerund && Is(h.tb - 1, "in")) {
+    int om = MentionEndingAt(h.tb - 1);
+    int jv = om >= 0 ? ms_[om].tb - 1 : -1;
+    while (jv >= 0 && (C(jv) & kWcDet)) --jv;
+    std::string_view w = W(jv);
+    if (om >= 0 && (w == "joined" || w == "join" || w == "joins" || w == "joining")) {
+      Side joiner = SubjectOf(jv, hi);
+      subj.mentions = joiner.mentions;
+      subj.mentions.push_back(om);
+      subj.confidence = 0.7;
+    }
+  }
   h.subject = subj;
   h.subject_done = true;
   if (subj.empty()) return;
@@ -1424,6 +1480,22 @@ void DocRun::Relate(int hi) {
   Side obj = ObjectRight(h.tb + 1, h.te + 12, h.tb + 1, h.te, subj, pat);
   h.object = obj;
   if (blocked()) return;
+  if (obj.empty() && pat.implicit_target && !ObjectFollows(h.te)) {
+    // "ECOWAS has lifted sanctions": on the country the article is about.
+    int state = DominantState();
+    if (state >= 0) {
+      Mention implicit;
+      implicit.tb = implicit.te = h.te;
+      implicit.actor = state;
+      implicit.pronoun = true;
+      ms_.push_back(implicit);
+      obj.mentions = {static_cast<int>(ms_.size()) - 1};
+      rule_ = "implicit-target";
+      Emit(subj, obj, h.pattern, 0.5);
+      ms_.pop_back();
+      return;
+    }
+  }
   if (obj.empty()) {
     if (pat.symmetric && ActorsOf(subj.mentions).size() >= 2) {
       std::vector<int> g = subj.mentions;
