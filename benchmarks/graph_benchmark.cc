@@ -11,12 +11,14 @@
 //                                   iteration. Counters: p50_ms, p90_ms, p99_ms, found (share
 //                                   of pairs with a path).
 //   BM_PageRank                     RankActors by PageRank (activity graph + iterations)
-//   BM_BetweennessSampled           RankActors by betweenness, 256 sampled sources
+//   BM_BetweennessSampled/samples:N RankActors by betweenness from N sampled sources (256 is
+//                                   RankQuery's default above 5000 actors)
 // Run (Release):
 //   cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release
 //         -DACTORGRAPH_BUILD_SERVER=OFF -DACTORGRAPH_BUILD_BENCHMARKS=ON   (one line)
 //   cmake --build build-bench --target actorgraph_graph_benchmark
 //   build-bench/bin/actorgraph_graph_benchmark [--benchmark_filter=FindPaths]
+// Multi-threaded parts (alliance restarts, betweenness) use every core: compare wall time.
 // Results and the machine they ran on: benchmarks/RESULTS.md.
 #include <benchmark/benchmark.h>
 
@@ -163,14 +165,19 @@ void BM_BetweennessSampled(benchmark::State& state) {
   const ActorGraph& g = Graph();
   RankQuery q;
   q.by = RankMeasure::kBetweenness;
-  q.samples = 256;
+  q.samples = static_cast<int>(state.range(0));
   for (auto _ : state) {
     auto r = RankActors(g, q);
     if (!r.ok() || r->method != "betweenness-sampled") std::abort();
     benchmark::DoNotOptimize(r->actors.data());
   }
 }
-BENCHMARK(BM_BetweennessSampled)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_BetweennessSampled)
+    ->ArgName("samples")
+    ->Arg(64)
+    ->Arg(256)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 }  // namespace
 }  // namespace actorgraph::bench

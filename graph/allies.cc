@@ -113,7 +113,10 @@ absl::StatusOr<AlliesResult> GetAlliesAndAdversaries(const ActorGraph& graph,
     layers[0][state(*ego, 0)].e[0] = Entry{1.0, 0, 0, 0};
     for (int l = 1; l <= q.max_hops; ++l) {
       if (is_cancelled()) return absl::CancelledError("allies search cancelled");
-      for (const auto& [st, slot] : layers[l - 1]) {
+      for (const auto& layer_entry : layers[l - 1]) {
+        // Named, not a structured binding: clang 14 cannot capture bindings in a lambda.
+        const uint32_t st = layer_entry.first;
+        const auto& slot = layer_entry.second;
         for (uint8_t rank = 0; rank < 2; ++rank) {
           const Entry& from = slot.e[rank];
           if (from.strength < 0) continue;

@@ -2,10 +2,9 @@
 #ifndef ACTORGRAPH_GRAPH_JSON_OBJECT_H_
 #define ACTORGRAPH_GRAPH_JSON_OBJECT_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

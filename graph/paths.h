@@ -2,8 +2,9 @@
 // constraint (hop limit, filter, all-positive, overall sign parity) inside the search.
 //
 // Method: an exact best-first enumeration of simple paths (A* over partial paths). A reverse
-// search from the target over actor x sign-parity states, bounded by max_hops, gives a lower
-// bound on the remaining cost and hops; partial paths are expanded cheapest-bound first, so
+// search from the target over actor x sign-parity states gives a lower bound on the remaining
+// cost and hops (out to half the hop budget by hops, so both directions stay small; the whole
+// budget for the confidence cost); partial paths are expanded cheapest-bound first, so
 // complete paths come out in cost order: the i-th completed path is the i-th cheapest simple
 // path. This returns what Yen's algorithm returns, but also stays exact under the parity
 // constraint, where Yen's spur searches would return walks that revisit an actor.

@@ -1,9 +1,11 @@
 #include "graph/ranking.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <thread>
 
 #include "absl/status/status.h"
 #include "graph/errors.h"
@@ -163,46 +165,75 @@ absl::StatusOr<std::vector<double>> Betweenness(const WeightedDigraph& g,
     sources.resize(options.samples);
     scale = static_cast<double>(n) / options.samples;
   }
-  std::vector<int64_t> dist(n, -1);
-  std::vector<double> sigma(n, 0), delta(n, 0);
-  std::vector<uint32_t> order;
-  order.reserve(n);
-  for (size_t si = 0; si < sources.size(); ++si) {
-    if ((si & 15) == 0 && IsCancelled(options.cancelled)) {
-      return absl::CancelledError("betweenness cancelled");
-    }
-    const uint32_t s = sources[si];
-    order.clear();
-    dist[s] = 0;
-    sigma[s] = 1;
-    order.push_back(s);
-    for (size_t head = 0; head < order.size(); ++head) {
-      const uint32_t v = order[head];
-      for (uint64_t e = rows.offsets[v]; e < rows.offsets[v + 1]; ++e) {
-        const uint32_t w = rows.adj[e];
-        if (dist[w] < 0) {
-          dist[w] = dist[v] + 1;
-          order.push_back(w);
+  // Sources are dealt to kLanes lanes (source i to lane i % kLanes); each lane sums into its
+  // own vector in source order and the lanes are added in lane order, so the floating-point
+  // result does not depend on how many threads share the lanes.
+  constexpr uint32_t kLanes = 8;
+  const uint32_t lanes = std::min<uint32_t>(kLanes, static_cast<uint32_t>(sources.size()));
+  uint32_t threads = options.threads > 0 ? static_cast<uint32_t>(options.threads)
+                                         : std::thread::hardware_concurrency();
+  threads = std::clamp<uint32_t>(threads, 1, lanes);
+  std::vector<std::vector<double>> lane_score(lanes, std::vector<double>(n, 0.0));
+  std::atomic<bool> stop{false};
+  auto work = [&](uint32_t first_lane, bool polls) {
+    // Separate arrays: the BFS tests dist for every adjacency entry, and n int32s stay in
+    // cache where an array of structs would not.
+    std::vector<int32_t> dist(n, -1);
+    std::vector<double> sigma(n, 0);  // shortest paths from the source
+    std::vector<double> pull(n, 0);   // (1 + dependency) / sigma, once final
+    std::vector<uint32_t> order;
+    order.reserve(n);
+    for (uint32_t lane = first_lane; lane < lanes; lane += threads) {
+      std::vector<double>& out = lane_score[lane];
+      for (size_t si = lane; si < sources.size(); si += lanes) {
+        if (polls && IsCancelled(options.cancelled)) stop = true;
+        if (stop.load(std::memory_order_relaxed)) return;
+        const uint32_t s = sources[si];
+        order.clear();
+        dist[s] = 0;
+        sigma[s] = 1;
+        order.push_back(s);
+        for (size_t head = 0; head < order.size(); ++head) {
+          const uint32_t v = order[head];
+          const int32_t next = dist[v] + 1;
+          const double sv = sigma[v];
+          for (uint64_t e = rows.offsets[v]; e < rows.offsets[v + 1]; ++e) {
+            const uint32_t w = rows.adj[e];
+            if (dist[w] < 0) {
+              dist[w] = next;
+              order.push_back(w);
+            }
+            if (dist[w] == next) sigma[w] += sv;
+          }
         }
-        if (dist[w] == dist[v] + 1) sigma[w] += sigma[v];
+        // Dependencies in reverse BFS order, pulled from the successors one hop farther
+        // (already final), so only out-rows are needed.
+        for (size_t i = order.size(); i-- > 0;) {
+          const uint32_t v = order[i];
+          const int32_t next = dist[v] + 1;
+          double sum = 0;
+          for (uint64_t e = rows.offsets[v]; e < rows.offsets[v + 1]; ++e) {
+            const uint32_t w = rows.adj[e];
+            if (dist[w] == next) sum += pull[w];
+          }
+          const double dependency = sigma[v] * sum;
+          if (v != s) out[v] += dependency;
+          pull[v] = (1 + dependency) / sigma[v];
+        }
+        for (uint32_t v : order) {
+          dist[v] = -1;
+          sigma[v] = 0;
+        }
       }
     }
-    // Dependencies in reverse BFS order, pulled from the successors one hop farther (already
-    // final), so only out-rows are needed.
-    for (size_t i = order.size(); i-- > 0;) {
-      const uint32_t v = order[i];
-      for (uint64_t e = rows.offsets[v]; e < rows.offsets[v + 1]; ++e) {
-        const uint32_t w = rows.adj[e];
-        if (dist[w] == dist[v] + 1) delta[v] += sigma[v] / sigma[w] * (1 + delta[w]);
-      }
-      if (v != s) score[v] += delta[v];
-    }
-    for (size_t i = order.size(); i-- > 0;) {
-      const uint32_t w = order[i];
-      delta[w] = 0;
-      dist[w] = -1;
-      sigma[w] = 0;
-    }
+  };
+  std::vector<std::thread> helpers;
+  for (uint32_t t = 1; t < threads; ++t) helpers.emplace_back(work, t, false);
+  work(0, true);
+  for (std::thread& t : helpers) t.join();
+  if (stop.load()) return absl::CancelledError("betweenness cancelled");
+  for (const std::vector<double>& lane : lane_score) {
+    for (uint32_t v = 0; v < n; ++v) score[v] += lane[v];
   }
   for (double& x : score) x *= scale * (options.directed ? 1.0 : 0.5);
   return score;

@@ -1,7 +1,8 @@
 // Centrality of actors over a window: degree, weighted PageRank (actors with no outgoing
 // weight spread their rank over everyone, which Boost's page_rank does not do) and Brandes
 // betweenness, exact or sampled for large graphs.
-// Thread-safe: pure functions over a graph the caller keeps unchanged during the call.
+// Thread-safe: pure functions over a graph the caller keeps unchanged during the call
+// (betweenness may use worker threads).
 #ifndef ACTORGRAPH_GRAPH_RANKING_H_
 #define ACTORGRAPH_GRAPH_RANKING_H_
 
@@ -64,7 +65,10 @@ struct BetweennessOptions {
   int samples = 0;        // 0 = exact (every source); else sources sampled without
                           // replacement, scores scaled by n / samples
   uint64_t seed = 1;
-  std::function<bool()> cancelled;
+  // Sources are shared among this many threads (0 = one per hardware thread); the scores do
+  // not depend on it.
+  int threads = 0;
+  std::function<bool()> cancelled;  // polled from the calling thread only
 };
 // Brandes betweenness by hop count. InvalidArgument naming "samples"; Cancelled.
 absl::StatusOr<std::vector<double>> Betweenness(const WeightedDigraph& g,

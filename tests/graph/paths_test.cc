@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
+#include <optional>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -348,6 +353,109 @@ TEST(FindPathsTest, StopsWhenCancelled) {
   q.cancelled = [] { return true; };
   EXPECT_EQ(g.FindPaths(q).status().code(), absl::StatusCode::kCancelled);
 }
+
+namespace brute {
+
+// Every loopless path of at most `max_hops` hops from s to t, as (hops, sign) pairs, walking
+// the same moves as FindPaths: directed, a relation in its own direction; undirected, a pair
+// of actors related either way, with one move per distinct sign of the relations between
+// them when a path sign is asked for (else one move).
+std::vector<std::pair<int, int>> AllPaths(const ActorGraph& g, uint32_t s, uint32_t t, int max_hops,
+                                          bool directed, int path_sign) {
+  const uint32_t n = static_cast<uint32_t>(g.actor_count());
+  auto signs_between = [&](uint32_t u, uint32_t v) {
+    std::vector<int> signs;
+    auto sign_of = [&](std::optional<uint32_t> e) {
+      double w = 0;
+      for (const Observation* o : g.EdgeAt(*e).observations) w += o->weight;
+      return w > 0 ? 1 : w < 0 ? -1 : 0;
+    };
+    auto fwd = g.FindEdge(u, v), back = g.FindEdge(v, u);
+    if (fwd) signs.push_back(sign_of(fwd));
+    if (!directed && back) {
+      const int b = sign_of(back);
+      if (!fwd || (path_sign != 0 && b != signs[0])) signs.push_back(b);
+    }
+    if (path_sign != 0) std::erase(signs, 0);
+    return signs;
+  };
+  std::vector<std::pair<int, int>> out;
+  std::vector<bool> on(n, false);
+  std::function<void(uint32_t, int, int)> walk = [&](uint32_t u, int hops, int sign) {
+    if (u == t) {
+      if (path_sign == 0 || sign == path_sign) out.push_back({hops, sign});
+      return;
+    }
+    if (hops == max_hops) return;
+    on[u] = true;
+    for (uint32_t v = 0; v < n; ++v) {
+      if (on[v]) continue;
+      for (int sg : signs_between(u, v)) walk(v, hops + 1, sign * sg);
+    }
+    on[u] = false;
+  };
+  walk(s, 0, 1);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace brute
+
+struct RandomCase {
+  bool directed;
+  int path_sign;
+};
+
+class FindPathsMatchesBruteForceTest : public ::testing::TestWithParam<RandomCase> {};
+
+TEST_P(FindPathsMatchesBruteForceTest, OnRandomGraphs) {
+  const RandomCase c = GetParam();
+  static constexpr K kKinds[] = {K::kSupport, K::kAid, K::kMeet, K::kCriticize, K::kFight};
+  size_t paths_seen = 0;  // the comparison must not be vacuous
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    std::mt19937_64 rng(seed);
+    std::vector<testing::Rel> rels;
+    const int n = 7, edges = 20;
+    for (int i = 0; i < edges; ++i) {
+      int u = rng() % n, v = rng() % n;
+      if (u == v) continue;
+      rels.push_back({"n" + std::to_string(u), "n" + std::to_string(v), kKinds[rng() % 5]});
+    }
+    ActorGraph g = Build(rels);
+    if (!g.IndexOf("n0") || !g.IndexOf("n1")) continue;
+    PathQuery q = Query("n0", "n1", c.directed);
+    q.k = kMaxPathsK;
+    q.max_hops = 5;
+    q.path_sign = c.path_sign;
+    auto r = g.FindPaths(q);
+    ASSERT_TRUE(r.ok()) << r.status();
+    auto want =
+        brute::AllPaths(g, *g.IndexOf("n0"), *g.IndexOf("n1"), q.max_hops, c.directed, c.path_sign);
+    const size_t expect = std::min(want.size(), static_cast<size_t>(q.k));
+    paths_seen += want.size();
+    ASSERT_EQ(r->paths.size(), expect) << "seed " << seed;
+    EXPECT_EQ(r->truncated, want.size() > expect) << "seed " << seed;
+    for (size_t i = 0; i < expect; ++i) {
+      const FoundPath& p = r->paths[i];
+      EXPECT_EQ(static_cast<int>(p.edges.size()), want[i].first) << "seed " << seed << " #" << i;
+      EXPECT_EQ(p.sign * (c.path_sign != 0), c.path_sign);
+      std::set<std::string> distinct(p.actors.begin(), p.actors.end());
+      EXPECT_EQ(distinct.size(), p.actors.size()) << "not loopless, seed " << seed;
+    }
+  }
+  EXPECT_GT(paths_seen, 30u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, FindPathsMatchesBruteForceTest,
+                         ::testing::Values(RandomCase{true, 0}, RandomCase{false, 0},
+                                           RandomCase{true, 1}, RandomCase{true, -1},
+                                           RandomCase{false, 1}, RandomCase{false, -1}),
+                         [](const ::testing::TestParamInfo<RandomCase>& i) {
+                           std::string name = i.param.directed ? "Directed" : "Undirected";
+                           return name + (i.param.path_sign > 0   ? "Positive"
+                                          : i.param.path_sign < 0 ? "Negative"
+                                                                  : "AnySign");
+                         });
 
 }  // namespace
 }  // namespace actorgraph
