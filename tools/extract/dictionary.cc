@@ -481,7 +481,9 @@ absl::Status Dictionary::Finalize() {
       word_classes_[Intern(*form)] |= kWcIrrealis;
     }
   }
-  for (std::string_view w : {"plans", "bid", "threat", "threats", "attempt", "attempts",
+  for (std::string_view w : {"ready", "willing", "prepared", "able", "eager", "keen", "demand",
+                             "demands", "request", "requests", "appeal", "appeals", "offer",
+                             "offers", "proposal", "plans", "bid", "threat", "threats", "attempt", "attempts",
                              "efforts", "effort", "pledge", "promise", "call", "calls",
                              "readiness", "willingness", "intention"}) {
     word_classes_[Intern(w)] |= kWcIrrealis;

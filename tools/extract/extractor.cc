@@ -140,6 +140,9 @@ class DocRun {
   int ClauseStartOrSentence(int i) const { return ClauseStart(i); }
   bool Negated(int tb) const;
   bool Irrealis(int tb, RelationKind kind) const;
+  // A noun event that did not (or no longer does) happen: "cancelled a planned visit",
+  // "lifted the blockade", "cut aid".
+  bool UndoneNoun(int tb, RelationKind kind) const;
   Side ActiveSubject(int hit_index);
   // The subject of a verb starting at token `verb`; hits before `hit_index` lend theirs to
   // coordinated verbs.
@@ -394,7 +397,9 @@ void DocRun::FindMentions() {
           (Is(i - 1, "pro") || Is(i - 1, "anti") || Is(i - 1, "non") || Is(i - 1, "ex"));
       // A match that stops inside a hyphenated word that goes on ("Iran-Iraq" is two
       // names; "Turkey-based" is handled as a place below).
-      if (negated_prefix) {
+      // "ethnic Albanians", "Bosnian Serbs" style people of a nationality are not its state.
+      bool ethnic = Is(i - 1, "ethnic") && surfaces_[0].type == SurfaceType::kDemonym;
+      if (negated_prefix || ethnic) {
         i += len;
         continue;
       }
@@ -918,7 +923,32 @@ bool DocRun::Negated(int tb) const {
   return false;
 }
 
+bool DocRun::UndoneNoun(int tb, RelationKind kind) const {
+  static constexpr std::string_view kUndo[] = {
+      "cancelled", "canceled", "cancel", "cancels", "postponed", "postpone", "scrapped",
+      "planned", "proposed", "lifted", "lift", "lifts", "eased", "ease", "ended", "end", "ends",
+      "removed", "reduced", "cut", "cuts", "halted", "halt", "suspended", "suspend", "stopped",
+      "stop", "withdrew", "withdrawn", "called", "rejected", "refused", "denied", "possible",
+      "potential", "future", "prospective", "proposed", "alleged"};
+  (void)kind;
+  for (int j = tb - 1; j >= std::max(0, tb - 4); --j) {
+    if (at_[j] >= 0 || (toks_.tokens[j].flags & kPunct)) break;
+    std::string_view w = W(j);
+    for (std::string_view u : kUndo) {
+      if (w == u) return true;
+    }
+  }
+  return false;
+}
+
 bool DocRun::Irrealis(int tb, RelationKind kind) const {
+  // Demands, appeals and offers: "demanded that X ...", "urged X to ...", "a call for X to".
+  for (int j = tb - 1; j >= 0; --j) {
+    if (Is(j, ";") || Is(j, ".")) break;
+    if ((C(j) & kWcIrrealis) && (Is(j + 1, "that") || Is(j + 2, "that") || Is(j + 1, "for"))) {
+      return kind != RelationKind::kThreaten;
+    }
+  }
   int start = ClauseStart(tb);
   // A conditional or a question word in the clause before the trigger.
   for (int j = tb - 1; j >= start; --j) {
@@ -1224,6 +1254,7 @@ void DocRun::Relate(int hi) {
     return;
   }
 
+  if (h.nominal && UndoneNoun(h.tb, pat.kind)) return;
   if (h.nominal) {
     Side src, tgt;
     int j = h.tb - 1;
