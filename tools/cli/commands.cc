@@ -311,9 +311,9 @@ std::vector<CommandSpec> MakeCommands() {
   return c;
 }
 
-// "usage: actorgraph SYNOPSIS" wrapped at 100 columns between bracketed groups, continuation
-// lines indented under the command's first argument.
-std::string WrappedUsage(const CommandSpec& c) {
+}  // namespace
+
+std::string Usage(const CommandSpec& c) {
   std::vector<std::string> groups;
   std::string current;
   int depth = 0;
@@ -339,6 +339,8 @@ std::string WrappedUsage(const CommandSpec& c) {
   }
   return out + line + "\n";
 }
+
+namespace {
 
 // Prose first, then the flag lines (those starting "  --") under a "Flags:" heading.
 std::string WithFlagsHeading(std::string details) {
@@ -391,7 +393,7 @@ std::string GeneralHelp() {
 std::string CommandHelp(const CommandSpec& c) {
   std::string summary = c.summary;
   if (!summary.empty()) summary[0] = static_cast<char>(std::toupper(summary[0]));
-  std::string out = WrappedUsage(c) + "\n" + summary + ".\n";
+  std::string out = Usage(c) + "\n" + summary + ".\n";
   if (!c.details.empty()) out += "\n" + WithFlagsHeading(c.details);
   if (c.filter) out += "\n" + std::string(kFilterHelp);
   out += "\nExamples:\n";

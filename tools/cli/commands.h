@@ -35,6 +35,9 @@ const CommandSpec* FindCommand(std::string_view name);
 // `actorgraph --help`: synopsis, the command list, global flags, exit codes.
 std::string GeneralHelp();
 
+// "usage: actorgraph SYNOPSIS\n", wrapped at 100 columns.
+std::string Usage(const CommandSpec& c);
+
 // `actorgraph help COMMAND`: synopsis, details, filter flags if any, examples, exit codes.
 std::string CommandHelp(const CommandSpec& c);
 

@@ -1278,8 +1278,8 @@ int Run(int argc, char** argv) {
   } catch (const UsageError& e) {
     std::cerr << "actorgraph: " << e.what() << "\n";
     if (spec != nullptr && spec->name != "help") {
-      std::cerr << "usage: actorgraph " << spec->synopsis << "\n"
-                << "Run 'actorgraph help " << spec->name << "' for flags and examples.\n";
+      std::cerr << cli::Usage(*spec) << "Run 'actorgraph help " << spec->name
+                << "' for flags and examples.\n";
     } else {
       std::cerr << "Run 'actorgraph --help' for the commands.\n";
     }
