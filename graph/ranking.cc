@@ -175,6 +175,34 @@ absl::StatusOr<std::vector<double>> Betweenness(const WeightedDigraph& g,
   threads = std::clamp<uint32_t>(threads, 1, lanes);
   std::vector<std::vector<double>> lane_score(lanes, std::vector<double>(n, 0.0));
   std::atomic<bool> stop{false};
+  // Undirected: the size of each node's component, to stop a BFS that has found it all.
+  std::vector<uint32_t> sizes;
+  const std::vector<uint32_t>* component_size = nullptr;
+  if (!options.directed) {
+    std::vector<uint32_t> comp(n, UINT32_MAX), count;
+    std::vector<uint32_t> stack;
+    for (uint32_t r = 0; r < n; ++r) {
+      if (comp[r] != UINT32_MAX) continue;
+      const uint32_t id = static_cast<uint32_t>(count.size());
+      count.push_back(0);
+      comp[r] = id;
+      stack.push_back(r);
+      while (!stack.empty()) {
+        const uint32_t v = stack.back();
+        stack.pop_back();
+        ++count[id];
+        for (uint64_t e = rows.offsets[v]; e < rows.offsets[v + 1]; ++e) {
+          if (comp[rows.adj[e]] == UINT32_MAX) {
+            comp[rows.adj[e]] = id;
+            stack.push_back(rows.adj[e]);
+          }
+        }
+      }
+    }
+    sizes.resize(n);
+    for (uint32_t v = 0; v < n; ++v) sizes[v] = count[comp[v]];
+    component_size = &sizes;
+  }
   auto work = [&](uint32_t first_lane, bool polls) {
     // Separate arrays: the BFS tests dist for every adjacency entry, and n int32s stay in
     // cache where an array of structs would not.
@@ -195,6 +223,12 @@ absl::StatusOr<std::vector<double>> Betweenness(const WeightedDigraph& g,
         order.push_back(s);
         for (size_t head = 0; head < order.size(); ++head) {
           const uint32_t v = order[head];
+          // Once the whole component is found, the deepest level has nothing left to do: in
+          // a small-world graph that level holds most nodes.
+          if (component_size != nullptr && order.size() == (*component_size)[v] &&
+              dist[v] == dist[order.back()]) {
+            break;
+          }
           const int32_t next = dist[v] + 1;
           const double sv = sigma[v];
           for (uint64_t e = rows.offsets[v]; e < rows.offsets[v + 1]; ++e) {
@@ -208,9 +242,14 @@ absl::StatusOr<std::vector<double>> Betweenness(const WeightedDigraph& g,
         }
         // Dependencies in reverse BFS order, pulled from the successors one hop farther
         // (already final), so only out-rows are needed.
+        const int32_t deepest = dist[order.back()];
         for (size_t i = order.size(); i-- > 0;) {
           const uint32_t v = order[i];
           const int32_t next = dist[v] + 1;
+          if (dist[v] == deepest) {  // no successors
+            pull[v] = 1 / sigma[v];
+            continue;
+          }
           double sum = 0;
           for (uint64_t e = rows.offsets[v]; e < rows.offsets[v + 1]; ++e) {
             const uint32_t w = rows.adj[e];
