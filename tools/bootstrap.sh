@@ -10,7 +10,7 @@ PACKAGES=(
   libssl-dev openssl prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
-  chromium
+  chromium graphviz
   python3 python3-grpcio python3-protobuf python3-pytest
   python3-pandas python3-networkx python3-matplotlib python3-nbclient python3-nbformat
   python3-ipykernel python3-setuptools python3-pip
