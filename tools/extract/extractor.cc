@@ -944,7 +944,7 @@ bool DocRun::UndoneNoun(int tb, RelationKind kind) const {
 bool DocRun::Irrealis(int tb, RelationKind kind) const {
   // Demands, appeals and offers: "demanded that X ...", "urged X to ...", "a call for X to".
   for (int j = tb - 1; j >= 0; --j) {
-    if (Is(j, ";") || Is(j, ".")) break;
+    if (Is(j, ";") || Is(j, ".") || Is(j, ",") || (C(j) & (kWcBoundary | kWcRelPron))) break;
     if ((C(j) & kWcIrrealis) && (Is(j + 1, "that") || Is(j + 2, "that") || Is(j + 1, "for"))) {
       return kind != RelationKind::kThreaten;
     }
