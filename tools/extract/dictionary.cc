@@ -66,7 +66,7 @@ const std::vector<WordClassList>& FunctionWords() {
         "newly",      "freshly",    "heavily",    "tacitly",   "covertly"}},
       {kWcBoundary,
        {";", ":", "but", "while", "whereas", "although", "though", "because", "yet", "(",
-        ")", "[", "]"}},
+        ")", "[", "]", "-"}},
       {kWcRelPron, {"which", "who", "whom", "whose"}},
       {kWcLocPrep,
        {"in", "at", "near", "inside", "outside", "across", "into", "around", "throughout",

@@ -114,6 +114,14 @@ class DocRun {
   // have, make, launch, carry out, stage, impose, express ... : verbs whose object noun
   // carries the event ("made an attack on").
   bool IsLightVerb(int i) const;
+  // True when "with" governs the noun phrase ending at token i ("responded with air strikes").
+  bool WithBefore(int i) const {
+    for (int j = i - 1; j >= std::max(0, i - 4); --j) {
+      if (Is(j, "with")) return true;
+      if ((toks_.tokens[j].flags & kPunct) || at_[j] >= 0 || (C(j) & kWcPrep)) return false;
+    }
+    return false;
+  }
   int ResolveRole(int actor, int role) const;
   void ResolvePronouns();
   // The actors of the last "A and B" group before mention k in this sentence (or none).
@@ -423,6 +431,29 @@ void DocRun::FindMentions() {
         continue;
       }
       const RolePhrase* rp = rl > 0 ? &dict_.roles()[role] : nullptr;
+      // "Russia's military support", "Turkish government officials": an adjective-like role
+      // word before a plain noun is part of that noun phrase, not the role.
+      if (rp != nullptr && rl == 1) {
+        int r0 = poss ? k + 1 : k;
+        std::string_view rw = W(r0);
+        bool adjective_like = rw == "military" || rw == "security" || rw == "intelligence" ||
+                              rw == "government" || rw == "naval" || rw == "state" ||
+                              rw == "air" || rw == "army";
+        int nx = r0 + 1;
+        if (adjective_like && nx < n_ && (toks_.tokens[nx].flags & kWord) &&
+            !(toks_.tokens[nx].flags & kCap) &&
+            !(C(nx) & (kWcAux | kWcModal | kWcFuture | kWcSay | kWcAdverb | kWcNeg | kWcPrep |
+                       kWcLocPrep | kWcConj | kWcRelPron | kWcBoundary))) {
+          int role2 = -1;
+          int rl2 = dict_.MatchRole(toks_, r0, n_, role2);
+          if (rl2 <= 1) rp = nullptr;  // "government officials" is still a role
+          if (rl2 > 1) {
+            rl = rl2;
+            role = role2;
+            rp = &dict_.roles()[role];
+          }
+        }
+      }
       if (rp != nullptr && kind == ActorKind::kState && !rp->of_states) {
         // "Syrian militants", "Libyan rebels": people of the country, not its state.
         i = (poss ? k + 1 : k) + rl;
@@ -723,7 +754,7 @@ void DocRun::FindTriggers() {
             found = true;
             break;
           }
-          if ((toks_.tokens[q].flags & kPunct) || (C(q) & kWcBoundary)) break;
+          if (((toks_.tokens[q].flags & kPunct) && !Is(q, "'s")) || (C(q) & kWcBoundary)) break;
         }
         ok = found;
       }
@@ -1058,7 +1089,9 @@ Side DocRun::SubjectOf(int verb, int hi) {
   if (C(j) & kWcRelPron) {
     int a = Antecedent(j);
     if (a >= 0) {
-      s.mentions = GroupLeft(a);
+      // After an appositive ("France, another ally, which") the antecedent is that one name.
+      bool appositive = ms_[a].te + 1 < j && !Is(ms_[a].te, ")");
+      s.mentions = appositive ? std::vector<int>{a} : GroupLeft(a);
       s.confidence = 0.8;
       return s;
     }
@@ -1112,9 +1145,29 @@ Side DocRun::ObjectRight(int from, int limit, int skip_b, int skip_e, const Side
       int nm = MentionAt(k + 1);
       if (nm >= 0 && (C(ms_[nm].te) & (kWcAux | kWcModal | kWcFuture | kWcSay))) break;
     }
+    // "fighting ... in support of X", "on behalf of X": the rest is whom the act helps.
+    if (Info(kind).sign < 0 && (Is(k, "support") || Is(k, "behalf") || Is(k, "alongside"))) break;
+    // "warned that <subject> ...": only an actor right after "that" can be the target.
+    if (Is(k, "that") && k >= skip_e) {
+      int q = k + 1;
+      while (q < n_ && (C(q) & kWcDet) && MentionAt(q) < 0) ++q;
+      int sm = MentionAt(q);
+      if (sm < 0 || (ms_[sm].pronoun && !ms_[sm].person_pronoun)) break;
+    }
     int m = MentionAt(k);
     if (m < 0) continue;
     k = ms_[m].te - 1;
+    // A name used as a modifier is no target: "a Qatari-mediated deal", "the Navalny case".
+    if (ms_[m].te < n_ && (toks_.tokens[ms_[m].te].flags & kJoinedPrev)) continue;
+    if (IsPerson(ms_[m].actor) && !ms_[m].pronoun && ms_[m].type == SurfaceType::kName &&
+        (Is(ms_[m].tb - 1, "the") || Is(ms_[m].tb - 1, "a")) &&
+        ms_[m].te < n_ && (toks_.tokens[ms_[m].te].flags & kWord) &&
+        !(toks_.tokens[ms_[m].te].flags & kCap) &&
+        !(C(ms_[m].te) & (kWcAux | kWcModal | kWcFuture | kWcSay | kWcAdverb | kWcPrep |
+                          kWcLocPrep | kWcConj | kWcRelPron | kWcNeg | kWcBoundary)) &&
+        dict_.VariantsStartingWith(toks_.tokens[ms_[m].te].vocab) == nullptr) {
+      continue;
+    }
     int before = ms_[m].tb - 1;
     while (Is(before, "the")) --before;
     // A place is a target only of an attack on it: "fired missiles at Riyadh".
@@ -1333,7 +1386,7 @@ void DocRun::Relate(int hi) {
     }
     // "Israel responded with air strikes against Hamas": with no owner and no verb of its
     // own in between, the clause's subject carries out the act.
-    if (src.empty() && !tgt.empty() && !pat.symmetric) {
+    if (src.empty() && !tgt.empty() && !pat.symmetric && WithBefore(h.tb)) {
       bool other_verb = false;
       int start = ClauseStart(h.tb);
       for (const Hit& o : hits_) {
