@@ -175,7 +175,13 @@ struct ActorGraph::Impl {
   absl::flat_hash_map<std::string, std::vector<const Observation*>> by_doc;
   // Folded id, name and aliases -> actors carrying that key.
   absl::flat_hash_map<std::string, std::vector<uint32_t>> names;
-  std::vector<std::vector<std::string>> keys_of;  // vertex -> its folded keys
+  // vertex -> its distinct folded keys, each with the first spelling that gave it (id, name,
+  // then aliases), so ResolveCandidates never folds the dictionary again.
+  struct NameKey {
+    std::string folded;
+    std::string original;
+  };
+  std::vector<std::vector<NameKey>> keys_of;
   // ActKey -> the observations reporting that act; and, for acts with several targets only,
   // observation -> its act, so ActTargetCount is one pointer lookup (and none at all while
   // no act has several targets).
@@ -187,21 +193,25 @@ struct ActorGraph::Impl {
 
   void IndexNames(uint32_t v) {
     const Actor& a = g[v].actor;
-    std::vector<std::string> keys;
-    auto add = [&](std::string_view s) {
+    std::vector<NameKey> keys;
+    auto add = [&](const std::string& s) {
       std::string k = FoldName(s);
-      if (!k.empty() && std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+      if (k.empty() ||
+          std::any_of(keys.begin(), keys.end(), [&](const NameKey& x) { return x.folded == k; })) {
+        return;
+      }
+      keys.push_back({std::move(k), s});
     };
     add(a.id);
     add(a.name);
     for (const std::string& al : a.aliases) add(al);
-    for (const std::string& k : keys) names[k].push_back(v);
+    for (const NameKey& k : keys) names[k.folded].push_back(v);
     keys_of[v] = std::move(keys);
   }
 
   void UnindexNames(uint32_t v) {
-    for (const std::string& k : keys_of[v]) {
-      auto it = names.find(k);
+    for (const NameKey& k : keys_of[v]) {
+      auto it = names.find(k.folded);
       if (it == names.end()) continue;
       std::erase(it->second, v);
       if (it->second.empty()) names.erase(it);
@@ -357,35 +367,36 @@ std::vector<ResolveCandidate> ActorGraph::ResolveCandidates(std::string_view nam
   std::string key = FoldName(name);
   std::vector<ResolveCandidate> out;
   if (key.empty() || max == 0) return out;
+  struct Hit {
+    ResolveCandidate candidate;
+    int64_t observations;
+  };
+  std::vector<Hit> hits;
   const uint32_t n = static_cast<uint32_t>(boost::num_vertices(m.g));
   for (uint32_t v = 0; v < n; ++v) {
-    const Actor& a = m.actor(v);
     ResolveCandidate best;
-    // keys_of[v] follows the order id, name, aliases; report the original spelling.
-    std::vector<std::string_view> originals = {a.id, a.name};
-    for (const std::string& al : a.aliases) originals.push_back(al);
-    for (std::string_view original : originals) {
-      std::string k = FoldName(original);
-      if (k.empty()) continue;
-      double score = k == key                           ? 1.0
-                     : k.rfind(key, 0) == 0             ? 0.8
-                     : k.find(key) != std::string::npos ? 0.5
-                                                        : 0.0;
+    for (const Impl::NameKey& k : m.keys_of[v]) {
+      double score = k.folded == key                           ? 1.0
+                     : k.folded.rfind(key, 0) == 0             ? 0.8
+                     : k.folded.find(key) != std::string::npos ? 0.5
+                                                               : 0.0;
       if (score > best.score) {
-        best.actor = &a;
+        best.actor = &m.actor(v);
         best.score = score;
-        best.matched = std::string(original);
+        best.matched = k.original;
       }
     }
-    if (best.actor != nullptr) out.push_back(std::move(best));
+    if (best.actor != nullptr) hits.push_back({std::move(best), m.g[v].observations});
   }
-  std::sort(out.begin(), out.end(), [&](const ResolveCandidate& x, const ResolveCandidate& y) {
-    if (x.score != y.score) return x.score > y.score;
-    int64_t cx = ObservationCount(x.actor->id), cy = ObservationCount(y.actor->id);
-    if (cx != cy) return cx > cy;
-    return x.actor->id < y.actor->id;
+  std::sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y) {
+    if (x.candidate.score != y.candidate.score) return x.candidate.score > y.candidate.score;
+    if (x.observations != y.observations) return x.observations > y.observations;
+    return x.candidate.actor->id < y.candidate.actor->id;
   });
-  if (out.size() > max) out.resize(max);
+  for (Hit& h : hits) {
+    if (out.size() == max) break;
+    out.push_back(std::move(h.candidate));
+  }
   return out;
 }
 

@@ -270,7 +270,9 @@ absl::StatusOr<std::vector<double>> Betweenness(const WeightedDigraph& g,
   for (uint32_t t = 1; t < threads; ++t) helpers.emplace_back(work, t, false);
   work(0, true);
   for (std::thread& t : helpers) t.join();
-  if (stop.load()) return absl::CancelledError("betweenness cancelled");
+  if (stop.load() || IsCancelled(options.cancelled)) {
+    return absl::CancelledError("betweenness cancelled");
+  }
   for (const std::vector<double>& lane : lane_score) {
     for (uint32_t v = 0; v < n; ++v) score[v] += lane[v];
   }

@@ -527,11 +527,13 @@ absl::StatusOr<Partition> LocalSearchPartition(const SignedGraph& g,
       }
     }
   };
+  if (IsCancelled(options.cancelled)) return CancelledError();
   std::vector<std::thread> helpers;
   for (int t = 1; t < threads; ++t) helpers.emplace_back(work, false);
   work(true);
   for (std::thread& t : helpers) t.join();
-  if (stop.load()) return CancelledError();
+  // The helpers may have run every restart before the caller polled once.
+  if (stop.load() || IsCancelled(options.cancelled)) return CancelledError();
 
   Partition best;
   best.frustration = std::numeric_limits<double>::infinity();
@@ -566,6 +568,7 @@ absl::StatusOr<Partition> ExactPartition(const SignedGraph& g, const PartitionOp
   // A good incumbent makes the bound prune from the start.
   PartitionOptions quick = options;
   quick.restarts = std::min(options.restarts, 3);
+  quick.threads = 1;  // a thread per tiny component would cost more than it saves
   auto start = LocalSearchPartition(g, quick);
   if (!start.ok()) return start.status();
   BranchAndBound bnb(g, options.max_blocs, options.exact_budget, options.cancelled);

@@ -192,6 +192,13 @@ TEST(FindAlliancesTest, CapsTensionsAndValidatesLimits) {
   }
 }
 
+TEST(FindAlliancesTest, StopsWhenCancelled) {
+  ActorGraph g = Libya();
+  AllianceQuery q;
+  q.cancelled = [] { return true; };
+  EXPECT_EQ(FindAlliances(g, q).status().code(), absl::StatusCode::kCancelled);
+}
+
 TEST(FindAlliancesTest, EmptyWindowGivesNoBlocs) {
   ActorGraph g = Libya();
   AllianceQuery q;

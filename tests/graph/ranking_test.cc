@@ -98,6 +98,16 @@ TEST_P(BetweennessTest, SamplingEverySourceIsExact) {
   EXPECT_EQ(*sampled, *Betweenness(g, o));  // deterministic for a seed
 }
 
+TEST_P(BetweennessTest, StopsWhenCancelled) {
+  WeightedDigraph g = Digraph(3, {{0, 1, 1}, {1, 2, 1}});
+  BetweennessOptions o = Options();
+  o.cancelled = [] { return true; };
+  EXPECT_EQ(Betweenness(g, o).status().code(), absl::StatusCode::kCancelled);
+  PageRankOptions p;
+  p.cancelled = [] { return true; };
+  EXPECT_EQ(PageRank(g, p).status().code(), absl::StatusCode::kCancelled);
+}
+
 INSTANTIATE_TEST_SUITE_P(DirectedAndUndirected, BetweennessTest, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& i) {
                            return i.param ? "Directed" : "Undirected";
