@@ -193,6 +193,26 @@ TEST(ExtractorTest, JoiningAnotherInAnAct) {
   EXPECT_TRUE(Has(obs, "kuwait", "israel", K::kCriticize)) << Dump(obs);
 }
 
+TEST(ExtractorTest, PartnersBeforeAPurposeClause) {
+  auto obs = ExtractText("Iranian officers worked with their colleagues from Syria to arm Hezbollah.",
+                         "2016-01-01");
+  EXPECT_TRUE(Has(obs, "iran", "hezbollah", K::kAid)) << Dump(obs);
+  EXPECT_TRUE(Has(obs, "syria", "hezbollah", K::kAid)) << Dump(obs);
+}
+
+TEST(ExtractorTest, FrontedVisitNamesTheVisitorAfterIt) {
+  auto obs = ExtractText("After a visit to Chad on Monday, Emmanuel Macron praised the army.",
+                         "2019-02-01");
+  EXPECT_TRUE(Has(obs, "macron", "chad", K::kMeet)) << Dump(obs);
+}
+
+TEST(ExtractorTest, PoisedToIsNotAFact) {
+  auto obs = ExtractText("Japan would be poised to help Vietnam after the storm.");
+  EXPECT_TRUE(obs.empty()) << Dump(obs);
+  auto obs2 = ExtractText("Japan helped Vietnam after the storm.");
+  EXPECT_TRUE(Has(obs2, "japan", "vietnam", K::kSupport)) << Dump(obs2);
+}
+
 TEST(ExtractorTest, OneObservationPerDocumentSourceTargetAndKind) {
   auto obs = ExtractText("Russia supports Haftar. Everyone knows that Russia supports Haftar.");
   int n = 0;

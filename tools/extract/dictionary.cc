@@ -481,7 +481,8 @@ absl::Status Dictionary::Finalize() {
       word_classes_[Intern(*form)] |= kWcIrrealis;
     }
   }
-  for (std::string_view w : {"ready", "willing", "prepared", "able", "eager", "keen", "demand",
+  for (std::string_view w : {"ready", "willing", "prepared", "able", "eager", "keen", "poised",
+                             "set", "due", "likely", "unlikely", "going", "demand",
                              "demands", "request", "requests", "appeal", "appeals", "offer",
                              "offers", "proposal", "plans", "bid", "threat", "threats", "attempt", "attempts",
                              "efforts", "effort", "pledge", "promise", "call", "calls",

@@ -38,6 +38,7 @@ struct Mention {
   bool role = false;  // resolved through a role phrase
   bool plural = false;     // "they", "the two leaders": resolved to the last compound group
   bool resolved = false;   // a description already resolved ("the general")
+  int base = -1;           // for role phrases: the actor named ("Hezbollah" in "its leader")
   std::vector<int> more;   // further actors of a plural mention
 };
 
@@ -240,6 +241,7 @@ void DocRun::Sentence(const SentenceSpan& span) {
   for (const Mention& m : ms_) {
     if (m.place || m.actor < 0) continue;
     last_seen_[m.actor] = seen_counter_ + 1 + m.tb;
+    if (m.base >= 0 && m.base != m.actor) last_seen_[m.base] = seen_counter_ + 1 + m.tb;
     ++mention_count_[m.actor];
     for (int a : m.more) last_seen_[a] = seen_counter_ + 1 + m.tb;
   }
@@ -300,7 +302,10 @@ bool DocRun::IsLightVerb(int i) const {
       "declare", "waged", "wage", "stepped", "intensified", "signed", "sign", "reached",
       "reach", "struck", "concluded", "held", "hold", "holds", "issued", "issue", "delivered",
       "renewed", "resumed", "began", "begun", "started", "continued", "kept", "won", "received",
-      "sought", "got"};
+      "sought", "got", "engaged", "involved", "toughening", "toughened", "toughen",
+      "tightening", "tightened", "tighten", "strengthening", "strengthened", "extending",
+      "expanding", "expanded", "imposing", "stepping", "intensifying", "escalating",
+      "escalated", "fought", "fighting", "waging"};
   std::string_view w = W(i);
   for (std::string_view l : kLight) {
     if (w == l) return true;
@@ -332,6 +337,7 @@ int DocRun::Described(const std::string& phrase) const {
   for (const auto& [actor, seen] : last_seen_) consider(actor, seen);
   for (const Mention& m : ms_) {
     if (!m.pronoun && !m.place && m.actor >= 0) consider(m.actor, seen_counter_ + 1 + m.tb);
+    if (m.base >= 0) consider(m.base, seen_counter_ + 1 + m.tb);
   }
   return best;
 }
@@ -460,6 +466,7 @@ void DocRun::FindMentions() {
         continue;
       }
       if (rp != nullptr && kind != ActorKind::kPerson) {
+        m.base = m.actor;
         m.actor = ResolveRole(m.actor, role);
         m.te = (poss ? k + 1 : k) + rl;
         m.role = true;
@@ -509,6 +516,7 @@ void DocRun::FindMentions() {
         Mention m;
         m.tb = i;
         m.te = k + l2;
+        m.base = surfaces_[0].actor;
         m.actor = ResolveRole(surfaces_[0].actor, role);
         m.type = surfaces_[0].type;
         m.role = true;
@@ -1377,7 +1385,7 @@ void DocRun::Relate(int hi) {
     // a light verb lends its subject to the noun.
     int hv = h.tb - 1;
     while (hv >= 0 && hv > h.tb - 5 && !(toks_.tokens[hv].flags & kPunct) && !IsLightVerb(hv) &&
-           MentionEndingAt(hv + 1) < 0 && !(C(hv) & kWcPrep)) {
+           MentionEndingAt(hv + 1) < 0 && (!(C(hv) & kWcPrep) || Is(hv, "in"))) {
       --hv;
     }
     if (src.empty() && !tgt.empty() && hv >= 0 && IsLightVerb(hv) &&
@@ -1410,6 +1418,22 @@ void DocRun::Relate(int hi) {
     if (!src.empty() && !tgt.empty()) {
       rule_ = "noun";
       Emit(src, tgt, h.pattern, src.confidence);
+    } else if (src.empty() && !tgt.empty() && h.tb <= 3 &&
+               (Is(0, "after") || Is(0, "during") || Is(0, "following") || Is(0, "on"))) {
+      // "After a visit to Mali on Sunday, Nana Akufo-Addo said": the visitor comes next.
+      int last = 0;
+      for (int tm : tgt.mentions) last = std::max(last, ms_[tm].te);
+      for (int k = last; k < std::min(n_, last + 8); ++k) {
+        int sm = MentionAt(k);
+        if (sm < 0) continue;
+        if (!ms_[sm].place && !ms_[sm].pronoun) {
+          Side visitor;
+          visitor.mentions = {sm};
+          rule_ = "noun-fronted";
+          Emit(visitor, tgt, h.pattern, 0.6);
+        }
+        break;
+      }
     } else if (src.empty() && tgt.empty() && pat.symmetric && Is(h.tb - 2, "at") &&
                h.tb - 2 == ClauseStartOrSentence(h.tb)) {
       // "At a meeting in Istanbul, the two leaders agreed ...": the participants are the
@@ -1527,6 +1551,29 @@ void DocRun::Relate(int hi) {
 
   // Active voice.
   Side subj = ActiveSubject(hi);
+  // "Egyptian officials worked with their counterparts from the UAE to deliver weapons":
+  // partners named after "with" before "to VERB" act too.
+  if (!subj.empty() && Is(h.tb - 1, "to")) {
+    int last = 0;
+    for (int sm : subj.mentions) last = std::max(last, ms_[sm].te);
+    for (int k = last; k < h.tb - 1; ++k) {
+      if (!Is(k, "with") || !(Is(k - 1, "worked") || Is(k - 1, "cooperated") ||
+                              Is(k - 1, "co-operated") || Is(k - 1, "partnered") ||
+                              Is(k - 1, "teamed") || Is(k - 1, "coordinated") ||
+                              Is(k - 1, "colluded") || Is(k - 1, "collaborated") ||
+                              Is(k - 2, "joined"))) {
+        continue;
+      }
+      for (int q = k + 1; q < std::min(h.tb - 1, k + 7); ++q) {
+        int pm = MentionAt(q);
+        if (pm >= 0 && !ms_[pm].place) {
+          subj.mentions.push_back(pm);
+          break;
+        }
+      }
+      break;
+    }
+  }
   // "Hamas has joined the PA in condemning X": who joined and whom they joined both act.
   if (h.form == Form::kGerund && Is(h.tb - 1, "in")) {
     int om = MentionEndingAt(h.tb - 1);
