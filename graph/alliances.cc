@@ -175,7 +175,13 @@ absl::StatusOr<AllianceResult> FindAlliances(const ActorGraph& graph, const Alli
   }
   for (const Candidate& c : tensions) {
     TensionEdge t;
-    t.relation = SummarizeEdge(graph.EdgeAt(c.d->edge), graph, q.filter, q.max_evidence);
+    if (c.d->edge == kRoleEdge) {  // a dictionary role: no observations behind it
+      t.relation.source = id_of(c.d->source);
+      t.relation.target = id_of(c.d->target);
+      t.relation.sign = 1;
+    } else {
+      t.relation = SummarizeEdge(graph.EdgeAt(c.d->edge), graph, q.filter, q.max_evidence);
+    }
     t.stance = c.d->stance;
     t.within_bloc = c.within;
     t.source_bloc = rank[bloc[c.d->source]];

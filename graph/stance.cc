@@ -256,6 +256,26 @@ absl::StatusOr<StanceGraph> BuildStanceGraph(const ActorGraph& graph,
     if (s == 0) continue;
     directed.push_back({e, ref.source, ref.target, s});
   }
+  if (options.stance.structural_weight > 0) {
+    // Roles only tie actors that are in the window's relations: the dictionary is not news.
+    std::vector<uint8_t> active(n, 0);
+    for (const auto& d : directed) active[d.source] = active[d.target] = 1;
+    const RelationFilter& f = options.stance.filter;
+    for (uint32_t a = 0; a < n; ++a) {
+      if (!active[a]) continue;
+      std::vector<uint32_t> seen;  // one affinity per pair, however many roles
+      for (const Role& role : graph.ActorAt(a).roles) {
+        const bool in_window =
+            (role.until == kNoDate || f.since == kNoDate || role.until >= f.since) &&
+            (role.from == kNoDate || f.until == kNoDate || role.from <= f.until);
+        auto t = graph.IndexOf(role.target);
+        if (!in_window || !t || *t == a || !active[*t]) continue;
+        if (std::find(seen.begin(), seen.end(), *t) != seen.end()) continue;
+        seen.push_back(*t);
+        directed.push_back({kRoleEdge, a, *t, options.stance.structural_weight});
+      }
+    }
+  }
   // Pair sums, both directions together.
   std::vector<SignedGraph::Edge> pairs;
   pairs.reserve(directed.size());

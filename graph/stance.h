@@ -128,10 +128,14 @@ absl::StatusOr<std::vector<TimelinePoint>> GetTimeline(const ActorGraph& graph,
 
 // The undirected stance graph: node i is actor `actors[i]` (an ActorGraph index); the weight
 // of i-j is the stance summed over both directions. `directed` keeps each direction's own
-// stance, for reporting the relations that go against a partition.
+// stance, for reporting the relations that go against a partition. The dictionary's dated
+// roles (Actor::roles, LEADS or MEMBER_OF, holding at some time in the window) between two
+// actors that both have relations in the window count like a LEADS observation: a president
+// or a minister speaks for his state, a commander for his force.
+inline constexpr uint32_t kRoleEdge = UINT32_MAX;  // DirectedStance::edge of a role
 struct StanceGraph {
   struct DirectedStance {
-    uint32_t edge = 0;    // ActorGraph edge id
+    uint32_t edge = 0;    // ActorGraph edge id, or kRoleEdge for a dictionary role
     uint32_t source = 0;  // node ids
     uint32_t target = 0;
     double stance = 0;

@@ -83,6 +83,37 @@ TEST(FindAlliancesTest, LeadersJoinWhatTheyLead) {
   EXPECT_TRUE(r->optimal);
 }
 
+TEST(FindAlliancesTest, DictionaryRolesTieLeadersToTheirStates) {
+  ActorGraph g = Libya();
+  Actor putin;
+  putin.id = "putin";
+  putin.name = "Vladimir Putin";
+  putin.roles.push_back({"russia", RelationKind::kLeads, "President", testing::D("2012-05-07")});
+  ASSERT_TRUE(g.UpsertActor(putin).ok());
+  Add(g, Obs("putin", "turkey", K::kMeet, "2020-01-08", "istanbul", 1));  // a meeting only
+  auto bloc_of = [](const AllianceResult& r, const std::string& id) {
+    for (size_t i = 0; i < r.blocs.size(); ++i) {
+      if (Members(r.blocs[i]).count(id) != 0) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  auto r = FindAlliances(g, {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(bloc_of(*r, "putin"), bloc_of(*r, "russia"));
+  AllianceQuery no_roles;
+  no_roles.structural_weight = 0;
+  r = FindAlliances(g, no_roles);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(bloc_of(*r, "putin"), bloc_of(*r, "turkey"));
+  // A role outside the window ties nothing.
+  AllianceQuery before;
+  before.filter.since = testing::D("2000-01-01");
+  before.filter.until = testing::D("2012-01-01");
+  r = FindAlliances(g, before);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->blocs.empty());  // and no relation in that window either
+}
+
 TEST(FindAlliancesTest, AttachmentIsFirmerForCoreMembers) {
   ActorGraph g = Libya();
   auto r = FindAlliances(g, {});
