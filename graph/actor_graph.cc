@@ -289,13 +289,15 @@ absl::StatusOr<bool> ActorGraph::AddObservation(Observation o) {
     }
   }
   Impl& m = *impl_;
-  if (m.observations.count(o.id) != 0) return false;
-  uint32_t s = m.EnsureActor(o.source, o.source_name, o.source_country);
-  uint32_t t = m.EnsureActor(o.target, o.target_name, o.target_country);
-  uint32_t e = m.EnsureEdge(s, t);
+  // One hash of the id: claim the slot, keyed by the id inside the owned observation.
   auto owned = std::make_unique<Observation>(std::move(o));
   const Observation* p = owned.get();
-  m.observations.emplace(std::string_view(p->id), std::move(owned));
+  auto [slot, inserted] = m.observations.try_emplace(std::string_view(p->id), nullptr);
+  if (!inserted) return false;
+  slot->second = std::move(owned);
+  uint32_t s = m.EnsureActor(p->source, p->source_name, p->source_country);
+  uint32_t t = m.EnsureActor(p->target, p->target_name, p->target_country);
+  uint32_t e = m.EnsureEdge(s, t);
   m.edges[e].observations.push_back(p);
   m.by_doc[p->evidence.doc].push_back(p);
   if (uint64_t act = ActKey(*p)) {

@@ -42,7 +42,8 @@ struct StanceOptions {
 // filter.sign).
 absl::Status ValidateStanceOptions(const StanceOptions& o);
 
-// Computes contributions for one graph and one set of options.
+// Computes contributions for one graph and one set of options. Thread-safe once built (const
+// methods only); the graph must outlive it and stay unchanged.
 class StanceCalculator {
  public:
   StanceCalculator(const ActorGraph& graph, const StanceOptions& options);
