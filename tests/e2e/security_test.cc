@@ -321,7 +321,10 @@ TEST(OperationsTest, MetricsHealthAndWatchResume) {
     grpc::GenericStub generic(channel);
     // grpc.health.v1.HealthCheckRequest{service:""} serialises to zero bytes.
     grpc::ClientContext ctx;
-    grpc::ByteBuffer request, response;
+    // An empty HealthCheckRequest is zero bytes, but the buffer must hold a slice to be a
+    // valid message.
+    grpc::Slice empty_slice("", 0);
+    grpc::ByteBuffer request(&empty_slice, 1), response;
     grpc::Status s;
     std::mutex mu;
     std::condition_variable cv;
