@@ -410,6 +410,9 @@ absl::Status Dictionary::AddLexiconLine(std::string_view line, std::string_view 
   if (auto it = j.find("implicit_target"); it != j.end() && it->is_boolean()) {
     p.implicit_target = it->get<bool>();
   }
+  if (auto it = j.find("direct_object"); it != j.end() && it->is_boolean()) {
+    p.direct_object = it->get<bool>();
+  }
   if (auto it = j.find("place_target"); it != j.end() && it->is_boolean()) {
     p.place_target = it->get<bool>();
   }
@@ -709,6 +712,14 @@ int Dictionary::MatchRole(const Tokens& tokens, size_t i, size_t end, int& role)
     }
   }
   return best;
+}
+
+bool Dictionary::EverServed(int person, int actor) const {
+  if (person < 0 || actor < 0) return false;
+  for (const Role& r : actors_[person].actor.roles) {
+    if (FindActor(r.target) == actor) return true;
+  }
+  return false;
 }
 
 int Dictionary::SpeaksFor(int actor, Day day) const {

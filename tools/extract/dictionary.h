@@ -66,6 +66,7 @@ struct Pattern {
   bool pairs_only = false;  // only relates the members of a compound subject ("A and B agreed")
   bool implicit_target = false;  // no object: the country the article is about ("lifted sanctions")
   bool place_target = false;  // "arrived in Amman": a place is the target (the host)
+  bool direct_object = false;  // the target must follow the verb directly ("promised Egypt")
   bool destination = false;  // "send troops to Libya": a state after to/into is where, not whom
   PatternPos pos = PatternPos::kVerb;
   int gap = 2;  // tokens allowed between the pattern's words
@@ -155,6 +156,8 @@ class Dictionary {
   // The actor that `actor` speaks for on `day`: the target of a LEADS/MEMBER_OF role held
   // then, else `actor` itself.
   int SpeaksFor(int actor, Day day) const;
+  // True when `person` held any role for `actor` at any time (Bush and the United States).
+  bool EverServed(int person, int actor) const;
   // The person holding a role with `title` ("*" = any LEADS) for `actor` on `day`, or -1.
   int Holder(int actor, std::string_view title, Day day) const;
   // ISO alpha-3 country of `actor` on `day`: its own country, or that of the state it speaks

@@ -230,7 +230,17 @@ void DocRun::Sentence(const SentenceSpan& span) {
   }
   for (Mention& m : ms_) {
     if (m.actor != kCapitalPlaceholder) continue;
-    int state = DominantState();
+    // A state named earlier in the sentence ("fighters in Yemen ... seized the capital"),
+    // else the country the article is mostly about.
+    int state = -1;
+    for (const Mention& o : ms_) {
+      if (o.tb >= m.tb) break;
+      if (o.pronoun || o.type == SurfaceType::kMetonym) continue;  // "in Moscow" is no claim
+      for (int a : {o.actor, o.base}) {
+        if (a >= 0 && dict_.actors()[a].actor.kind == ActorKind::kState) state = a;
+      }
+    }
+    if (state < 0) state = DominantState();
     m.actor = state >= 0 ? dict_.CapitalHolder(state) : -1;
   }
   ResolvePronouns();
@@ -610,6 +620,7 @@ void DocRun::FindMentions() {
         }
         if (only_titles && m.tb - prev.te <= 4) {
           m.tb = prev.tb;
+          if (m.base < 0) m.base = prev.base >= 0 ? prev.base : prev.actor;
           merged.back() = m;
           continue;
         }
@@ -757,7 +768,7 @@ void DocRun::FindTriggers() {
         bool found = false;
         for (int skip = 0; skip <= pat.gap && k + skip < n_; ++skip) {
           int q = k + skip;
-          if (toks_.tokens[q].vocab == v.words[w]) {
+          if (toks_.tokens[q].vocab == v.words[w] && at_[q] < 0) {
             k = q + 1;
             found = true;
             break;
@@ -1153,9 +1164,15 @@ Side DocRun::ObjectRight(int from, int limit, int skip_b, int skip_e, const Side
       int nm = MentionAt(k + 1);
       if (nm >= 0 && (C(ms_[nm].te) & (kWcAux | kWcModal | kWcFuture | kWcSay))) break;
     }
+    // "seized ships on suspicion of violating U.N. sanctions": a new verb phrase.
+    if (k > skip_e && (C(k - 1) & kWcPrep) && W(k).size() > 4 &&
+        W(k).substr(W(k).size() - 3) == "ing" && MentionAt(k) < 0) {
+      break;
+    }
     // "fighting ... in support of X", "on behalf of X": the rest is whom the act helps.
     if (Info(kind).sign < 0 && (Is(k, "support") || Is(k, "behalf") || Is(k, "alongside"))) break;
     // "warned that <subject> ...": only an actor right after "that" can be the target.
+    if (Is(k, "that") && k >= skip_e && pat.direct_object) break;
     if (Is(k, "that") && k >= skip_e) {
       int q = k + 1;
       while (q < n_ && (C(q) & kWcDet) && MentionAt(q) < 0) ++q;
@@ -1198,6 +1215,15 @@ Side DocRun::ObjectRight(int from, int limit, int skip_b, int skip_e, const Side
     if (ms_[m].pronoun && !ms_[m].person_pronoun) {
       if (C(ms_[m].te) & (kWcAux | kWcModal | kWcFuture)) break;
       continue;
+    }
+    // "promised Egypt support", "offered its troops to Lebanon": some verbs take an actor only
+    // as direct object or after "to"; never inside a that-clause ("promised that Turkey ...").
+    if (pat.direct_object) {
+      bool direct = true;
+      for (int q = skip_e; q < ms_[m].tb; ++q) {
+        if (!(C(q) & kWcDet)) direct = false;
+      }
+      if (!direct && !Is(before, "to")) continue;
     }
     // The topic of a verb is no target: "quarrelling about Libya", "despite Russia".
     if (Is(before, "about") || Is(before, "regarding") || Is(before, "concerning") ||
@@ -1680,6 +1706,7 @@ std::vector<Observation> Extractor::Extract(const Document& doc, ExtractStats* s
     int gs = dict_.SpeaksFor(c.source, doc.date);
     int gt = dict_.SpeaksFor(c.target, doc.date);
     if (c.source == c.target || gs == gt || gs == c.target || gt == c.source) continue;
+    if (dict_.EverServed(c.source, c.target) || dict_.EverServed(c.target, c.source)) continue;
     if (c.confidence < options_.min_confidence) continue;
     uint64_t key = (static_cast<uint64_t>(c.source) << 36) |
                    (static_cast<uint64_t>(c.target) << 8) |
