@@ -83,11 +83,17 @@ Level LevelOf(const SignedGraph& g) {
 // are visited from a queue, first all in random order, then only the neighbours of nodes that
 // moved (as in Leiden's fast local moving): each move lowers the frustration, so it ends.
 // Labels must lie in 0..n-1. Returns false when `stop` says so.
+// With `parent`, a node may only join blocs of nodes with the same parent (the refinement
+// step, which splits blocs into well-tied parts).
 bool MovePhase(const Level& l, std::vector<uint32_t>& label, int max_blocs, std::mt19937_64& rng,
-               const std::function<bool()>& stop) {
+               const std::function<bool()>& stop, const std::vector<uint32_t>* parent = nullptr) {
   const uint32_t n = l.n;
-  std::vector<uint32_t> size(n, 0), free_ids, touched, queue(n);
+  std::vector<uint32_t> size(n, 0), free_ids, touched, queue(n), bloc_parent;
   for (uint32_t v = 0; v < n; ++v) ++size[label[v]];
+  if (parent != nullptr) {
+    bloc_parent.assign(n, 0);
+    for (uint32_t v = 0; v < n; ++v) bloc_parent[label[v]] = (*parent)[v];
+  }
   for (uint32_t b = n; b-- > 0;) {
     if (size[b] == 0) free_ids.push_back(b);
   }
@@ -121,6 +127,7 @@ bool MovePhase(const Level& l, std::vector<uint32_t>& label, int max_blocs, std:
     uint32_t best = c;
     double best_gain = stay;
     for (uint32_t b : touched) {
+      if (parent != nullptr && bloc_parent[b] != (*parent)[v]) continue;
       if (b != c && acc[b] > best_gain + tol) {
         best = b;
         best_gain = acc[b];
@@ -135,6 +142,7 @@ bool MovePhase(const Level& l, std::vector<uint32_t>& label, int max_blocs, std:
     if (size[best] == 0) {
       free_ids.pop_back();  // `best` was the top free id
       ++nonempty;
+      if (parent != nullptr) bloc_parent[best] = (*parent)[v];
     }
     ++size[best];
     if (--size[c] == 0) {
@@ -310,30 +318,72 @@ void MergeCommonEnemies(const SignedGraph& g, std::vector<uint32_t>& bloc) {
   for (uint32_t& b : bloc) b = find(b);
 }
 
-// One multilevel run from singletons.
+// Moves, aggregates blocs into nodes and moves again until nothing merges, starting from
+// `label` on level `l` (labels < l.n); leaves the final bloc of each of l's nodes in `label`.
+bool Multilevel(const Level& l, std::vector<uint32_t>& label, std::mt19937_64& rng,
+                const std::function<bool()>& stop) {
+  std::vector<uint32_t> to_top(l.n);  // node of `l` -> node of the current level
+  std::iota(to_top.begin(), to_top.end(), 0);
+  Level owned;
+  const Level* cur = &l;
+  std::vector<uint32_t> lab = label;
+  for (int depth = 0; depth < 32; ++depth) {
+    if (!MovePhase(*cur, lab, 0, rng, stop)) return false;
+    Level next = Aggregate(*cur, lab);
+    for (uint32_t& t : to_top) t = lab[t];
+    if (next.n == cur->n) break;
+    owned = std::move(next);
+    cur = &owned;
+    lab.resize(cur->n);
+    std::iota(lab.begin(), lab.end(), 0);
+  }
+  label = std::move(to_top);
+  return true;
+}
+
+// One run: multilevel relocation from singletons, then a last relocation pass on the single
+// nodes (aggregation can leave some misplaced).
 bool LocalSearchRun(const SignedGraph& g, const Level& base, int max_blocs, uint64_t seed,
                     const std::function<bool()>& stop, std::vector<uint32_t>& out) {
   std::mt19937_64 rng(seed);
   const uint32_t n = base.n;
-  std::vector<uint32_t> to_top(n);  // original node -> node of the current level
-  std::iota(to_top.begin(), to_top.end(), 0);
-  Level owned;
-  const Level* cur = &base;
-  for (int depth = 0; depth < 32; ++depth) {
-    std::vector<uint32_t> label(cur->n);
-    std::iota(label.begin(), label.end(), 0);
-    if (!MovePhase(*cur, label, 0, rng, stop)) return false;
-    Level next = Aggregate(*cur, label);
-    for (uint32_t& t : to_top) t = label[t];
-    if (next.n == cur->n) break;
-    owned = std::move(next);
-    cur = &owned;
-  }
-  out = to_top;
+  out.resize(n);
+  std::iota(out.begin(), out.end(), 0);
+  if (!Multilevel(base, out, rng, stop)) return false;
   if (max_blocs > 0) ReduceBlocs(g, out, static_cast<uint32_t>(max_blocs));
-  // Refine on the original nodes: aggregation can leave single nodes misplaced.
   NormalizeBlocs(out);
   return MovePhase(base, out, max_blocs, rng, stop);
+}
+
+// Rounds of Leiden-style refinement on a partition, while the frustration drops: split every
+// bloc into its well-tied parts (relocation of single nodes confined to their bloc), aggregate
+// the parts, and let them move on from their current blocs. This finds what moving one node
+// at a time cannot: a group that is better off leaving its bloc together.
+bool Refine(const SignedGraph& g, const Level& base, uint64_t seed,
+            const std::function<bool()>& stop, std::vector<uint32_t>& out) {
+  std::mt19937_64 rng(seed);
+  const uint32_t n = base.n;
+  double f = Frustration(g, out);
+  const double tol = Tolerance(g);
+  for (int round = 0; round < 4; ++round) {
+    NormalizeBlocs(out);
+    std::vector<uint32_t> parts(n);
+    std::iota(parts.begin(), parts.end(), 0);
+    if (!MovePhase(base, parts, 0, rng, stop, &out)) return false;
+    Level agg = Aggregate(base, parts);  // renumbers parts densely
+    std::vector<uint32_t> lab(agg.n);
+    for (uint32_t v = 0; v < n; ++v) lab[parts[v]] = out[v];  // each part starts in its bloc
+    if (!Multilevel(agg, lab, rng, stop)) return false;
+    std::vector<uint32_t> candidate(n);
+    for (uint32_t v = 0; v < n; ++v) candidate[v] = lab[parts[v]];
+    NormalizeBlocs(candidate);
+    if (!MovePhase(base, candidate, 0, rng, stop)) return false;
+    const double fc = Frustration(g, candidate);
+    if (!(fc < f - tol)) break;
+    out = std::move(candidate);
+    f = fc;
+  }
+  return true;
 }
 
 // ---- Branch and bound -----------------------------------------------------------------------
@@ -551,7 +601,14 @@ absl::StatusOr<Partition> LocalSearchPartition(const SignedGraph& g,
     best.frustration = 0;
     return best;
   }
-  // Once, on the winner: merging never raises the frustration, so the choice stands.
+  // Once, on the winner: refinement (its bloc count is free, so not under a bloc limit), and
+  // the merge, which never raises the frustration.
+  if (options.max_blocs == 0) {
+    const std::function<bool()> should_stop = [&] { return IsCancelled(options.cancelled); };
+    if (!Refine(g, base, Mix(options.seed ^ 0x5eed), should_stop, best.bloc)) {
+      return CancelledError();
+    }
+  }
   MergeCommonEnemies(g, best.bloc);
   best.bloc_count = NormalizeBlocs(best.bloc);
   best.frustration = Frustration(g, best.bloc);

@@ -6,9 +6,10 @@
 //  - exact branch and bound, for components of up to ~20-25 nodes; among partitions of equal
 //    frustration it returns one with the fewest blocs (strong balance when it costs nothing);
 //  - multi-start multilevel relocation local search (move each node to the bloc it has the
-//    largest signed weight to, aggregate blocs, repeat, refine), for graphs of 10^5-10^6
-//    edges; bloc pairs with no hostility between them that share an adversary are then
-//    merged ("the enemy of my enemy"), which never raises the frustration.
+//    largest signed weight to, aggregate blocs, repeat), for graphs of 10^5-10^6 edges; the
+//    best start is then refined as in Leiden (blocs split into well-tied parts that may move
+//    on together), and bloc pairs with no hostility between them that share an adversary are
+//    merged ("the enemy of my enemy"); neither step raises the frustration.
 // PartitionSignedGraph picks per connected component. Deterministic for a given seed.
 // Thread-safe: pure functions of their arguments (the local search may use worker threads).
 #ifndef ACTORGRAPH_GRAPH_SIGNED_PARTITION_H_
