@@ -27,6 +27,16 @@ absl::StatusOr<size_t> ParseOffsetToken(const std::string& token) {
   return offset;
 }
 
+// Fills one page of `items` from `offset` into `resp` (emit adds one item), with the total
+// and, unless this is the last page, the token of the next one.
+template <typename T, typename Resp, typename Emit>
+void FillPage(const std::vector<T>& items, size_t offset, int page_size, Resp* resp, Emit emit) {
+  resp->set_total_size(static_cast<int64_t>(items.size()));
+  const size_t end = std::min(items.size(), offset + static_cast<size_t>(page_size));
+  for (size_t i = offset; i < end; ++i) emit(items[i]);
+  if (end < items.size()) resp->set_next_page_token(StrCat("o", end));
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> ResolveActorRef(const ActorGraph& g, const std::string& ref,
@@ -94,12 +104,9 @@ grpc::Status ActorGraphService::ListActors(grpc::ServerContext* ctx,
         }
         match.push_back(a);
       }
-      resp->set_total_size(static_cast<int64_t>(match.size()));
-      size_t end = std::min(match.size(), *offset + *page_size);
-      for (size_t i = *offset; i < end; ++i) {
-        ToProto(*match[i], g.ObservationCount(match[i]->id), resp->add_actors());
-      }
-      if (end < match.size()) resp->set_next_page_token(StrCat("o", end));
+      FillPage(match, *offset, *page_size, resp, [&](const Actor* a) {
+        ToProto(*a, g.ObservationCount(a->id), resp->add_actors());
+      });
       return absl::OkStatus();
     });
   });
@@ -155,10 +162,8 @@ grpc::Status ActorGraphService::ListRelations(grpc::ServerContext* ctx,
         q.other = *id;
       }
       std::vector<const Observation*> all = g.Relations(q);
-      resp->set_total_size(static_cast<int64_t>(all.size()));
-      size_t end = std::min(all.size(), *offset + *page_size);
-      for (size_t i = *offset; i < end; ++i) ToProto(*all[i], resp->add_relations());
-      if (end < all.size()) resp->set_next_page_token(StrCat("o", end));
+      FillPage(all, *offset, *page_size, resp,
+               [&](const Observation* o) { ToProto(*o, resp->add_relations()); });
       return absl::OkStatus();
     });
   });
