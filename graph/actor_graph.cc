@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "graph/actor_jsonl.h"
@@ -45,14 +46,90 @@ struct RelEdge {
 struct EdgeData {
   uint32_t source = 0;
   uint32_t target = 0;
-  std::vector<const Observation*> observations;  // insertion order
+  // Insertion order. Most edges of a large graph carry one observation: kept inline.
+  absl::InlinedVector<const Observation*, 1> observations;
 };
-using Graph =
-    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, ActorNode, RelEdge>;
+// The edge list is a vector (EdgeListS = vecS), not the default std::list: edges are never
+// removed, and a list node per edge costs ~40 bytes at tens of millions of edges.
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, ActorNode,
+                                    RelEdge, boost::no_property, boost::vecS>;
+
+// An observation as the graph stores it: the value, plus whether another observation reports
+// the same act (see ActTargetCount). Observation is the first member of a standard-layout
+// struct, so a `const Observation*` handed out by this graph converts back.
+struct StoredObservation {
+  Observation o;
+  bool shared_act = false;
+};
+static_assert(std::is_standard_layout_v<StoredObservation>);
+const StoredObservation& Stored(const Observation& o) {
+  return *reinterpret_cast<const StoredObservation*>(&o);
+}
+StoredObservation& Stored(const Observation* o) {
+  return *const_cast<StoredObservation*>(reinterpret_cast<const StoredObservation*>(o));
+}
+
+// Owns the observations in fixed-size chunks: stable addresses, no allocation per
+// observation, and retracted slots are reused.
+class ObservationArena {
+ public:
+  StoredObservation* Allocate() {
+    if (!free_.empty()) {
+      StoredObservation* p = free_.back();
+      free_.pop_back();
+      return p;
+    }
+    if (used_ % kChunk == 0) chunks_.push_back(std::make_unique<StoredObservation[]>(kChunk));
+    return &chunks_.back()[used_++ % kChunk];
+  }
+  void Release(StoredObservation* p) {
+    *p = StoredObservation{};
+    free_.push_back(p);
+  }
+
+ private:
+  static constexpr size_t kChunk = 4096;
+  std::vector<std::unique_ptr<StoredObservation[]>> chunks_;
+  size_t used_ = 0;
+  std::vector<StoredObservation*> free_;
+};
+
+// Observations indexed by id, one pointer per slot: hash and compare through the pointee.
+struct ObservationIdHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view id) const { return std::hash<std::string_view>()(id); }
+  size_t operator()(const Observation* o) const { return (*this)(o->id.view()); }
+};
+struct ObservationIdEq {
+  using is_transparent = void;
+  static std::string_view Id(std::string_view id) { return id; }
+  static std::string_view Id(const Observation* o) { return o->id.view(); }
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    return Id(a) == Id(b);
+  }
+};
+
+// The observations of one document, and for large documents an index of their acts.
+struct DocEntry {
+  std::vector<const Observation*> observations;
+  struct Act {
+    uint32_t count = 0;
+    const Observation* first = nullptr;
+  };
+  std::unique_ptr<absl::flat_hash_map<uint64_t, Act>> acts;  // built past kSmallDoc
+};
+constexpr size_t kSmallDoc = 64;
+
+bool SameAct(const Observation& a, const Observation& b) {
+  return a.evidence.begin == b.evidence.begin && a.evidence.end == b.evidence.end &&
+         a.kind == b.kind && a.source == b.source;
+}
 
 uint64_t PairKey(uint32_t s, uint32_t t) { return (uint64_t{s} << 32) | t; }
 
 // Identifies the act an observation reports (see ActTargetCount); 0 when it has no span.
+// Only compared within one document's index, where equal keys are confirmed by SameAct.
 uint64_t ActKey(const Observation& o) {
   if (o.evidence.begin < 0) return 0;
   uint64_t h = 14695981039346656037ULL;
@@ -168,11 +245,14 @@ struct ActorGraph::Impl {
   std::vector<EdgeData> edges;
   // Open-addressing maps: ingest is dominated by these lookups, and node-based maps cost a
   // cache miss per node at a million entries.
-  absl::flat_hash_map<std::string, uint32_t> actor_index;  // id -> vertex
-  absl::flat_hash_map<uint64_t, uint32_t> edge_index;      // PairKey(s, t) -> edges index
-  // Owns every observation; the key views the owned id.
-  absl::flat_hash_map<std::string_view, std::unique_ptr<Observation>> observations;
-  absl::flat_hash_map<std::string, std::vector<const Observation*>> by_doc;
+  absl::flat_hash_map<Text, uint32_t, TextHash, TextEq> actor_index;  // id -> vertex
+  absl::flat_hash_map<uint64_t, uint32_t> edge_index;  // PairKey(s, t) -> edges index
+  ObservationArena arena;  // owns every observation
+  absl::flat_hash_set<const Observation*, ObservationIdHash, ObservationIdEq> observations;
+  absl::flat_hash_map<Text, DocEntry, TextHash, TextEq> by_doc;
+  // One copy of each repeated string (actor ids, names, countries, CAMEO codes, documents,
+  // URLs) shared by every observation that carries it.
+  absl::flat_hash_set<Text, TextHash, TextEq> pool;
   // Folded id, name and aliases -> actors carrying that key.
   absl::flat_hash_map<std::string, std::vector<uint32_t>> names;
   // vertex -> its distinct folded keys, each with the first spelling that gave it (id, name,
@@ -182,12 +262,47 @@ struct ActorGraph::Impl {
     std::string original;
   };
   std::vector<std::vector<NameKey>> keys_of;
-  // ActKey -> the observations reporting that act; and, for acts with several targets only,
-  // observation -> its act, so ActTargetCount is one pointer lookup (and none at all while
-  // no act has several targets).
-  absl::flat_hash_map<uint64_t, absl::InlinedVector<const Observation*, 1>> act_members;
-  absl::flat_hash_map<const Observation*, uint64_t> shared_act;
   Day newest = kNoDate;
+
+  void Intern(Text& t) {
+    if (t.empty()) return;
+    auto [it, inserted] = pool.insert(t);
+    if (!inserted) t = *it;
+  }
+
+  // Files `p` under its document and finds the other observations reporting the same act.
+  void AddToDocument(const Observation* p) {
+    DocEntry& d = by_doc[p->evidence.doc];
+    d.observations.push_back(p);
+    const uint64_t act = ActKey(*p);
+    if (act == 0) return;
+    const Observation* other = nullptr;  // a member of the act that is not yet marked shared
+    bool shared = false;
+    if (d.acts == nullptr && d.observations.size() > kSmallDoc) {
+      d.acts = std::make_unique<absl::flat_hash_map<uint64_t, DocEntry::Act>>();
+      for (const Observation* q : d.observations) {
+        if (q == p) continue;
+        if (uint64_t k = ActKey(*q)) {
+          DocEntry::Act& a = (*d.acts)[k];
+          if (a.count++ == 0) a.first = q;
+        }
+      }
+    }
+    if (d.acts != nullptr) {
+      DocEntry::Act& a = (*d.acts)[act];
+      if (a.count++ == 0) a.first = p;
+      shared = a.count > 1;
+      if (a.count == 2) other = a.first;
+    } else {
+      for (const Observation* q : d.observations) {
+        if (q == p || !SameAct(*q, *p)) continue;
+        shared = true;
+        if (!Stored(*q).shared_act) other = q;
+      }
+    }
+    if (shared) Stored(p).shared_act = true;
+    if (other != nullptr) Stored(other).shared_act = true;
+  }
 
   const Actor& actor(uint32_t v) const { return g[v].actor; }
 
@@ -221,20 +336,22 @@ struct ActorGraph::Impl {
 
   uint32_t AddActor(Actor a) {
     uint32_t v = static_cast<uint32_t>(boost::add_vertex(ActorNode{std::move(a), 0}, g));
-    actor_index.emplace(g[v].actor.id, v);
+    Text id(g[v].actor.id);
+    Intern(id);
+    actor_index.emplace(std::move(id), v);
     keys_of.emplace_back();
     IndexNames(v);
     return v;
   }
 
-  uint32_t EnsureActor(const std::string& id, const std::string& name, const std::string& country) {
-    auto it = actor_index.find(id);
+  uint32_t EnsureActor(const Text& id, const Text& name, const Text& country) {
+    auto it = actor_index.find(id.view());
     if (it != actor_index.end()) return it->second;
     Actor a;
-    a.id = id;
+    a.id = id.str();
     a.kind = ActorKind::kOther;
-    a.name = name.empty() ? id : name;
-    a.country = country;
+    a.name = name.empty() ? id.str() : name.str();
+    a.country = country.str();
     return AddActor(std::move(a));
   }
 
@@ -289,23 +406,20 @@ absl::StatusOr<bool> ActorGraph::AddObservation(Observation o) {
     }
   }
   Impl& m = *impl_;
-  // One hash of the id: claim the slot, keyed by the id inside the owned observation.
-  auto owned = std::make_unique<Observation>(std::move(o));
-  const Observation* p = owned.get();
-  auto [slot, inserted] = m.observations.try_emplace(std::string_view(p->id), nullptr);
-  if (!inserted) return false;
-  slot->second = std::move(owned);
+  if (m.observations.contains(o.id.view())) return false;
+  for (Text* t : {&o.source, &o.target, &o.source_name, &o.target_name, &o.source_country,
+                  &o.target_country, &o.cameo, &o.evidence.doc, &o.evidence.url}) {
+    m.Intern(*t);
+  }
+  StoredObservation* slot = m.arena.Allocate();
+  slot->o = std::move(o);
+  const Observation* p = &slot->o;
+  m.observations.insert(p);
   uint32_t s = m.EnsureActor(p->source, p->source_name, p->source_country);
   uint32_t t = m.EnsureActor(p->target, p->target_name, p->target_country);
   uint32_t e = m.EnsureEdge(s, t);
   m.edges[e].observations.push_back(p);
-  m.by_doc[p->evidence.doc].push_back(p);
-  if (uint64_t act = ActKey(*p)) {
-    auto& members = m.act_members[act];
-    members.push_back(p);
-    if (members.size() == 2) m.shared_act[members[0]] = act;
-    if (members.size() >= 2) m.shared_act[p] = act;
-  }
+  m.AddToDocument(p);
   ++m.g[s].observations;
   ++m.g[t].observations;
   if (p->date != kNoDate && (m.newest == kNoDate || p->date > m.newest)) m.newest = p->date;
@@ -314,35 +428,47 @@ absl::StatusOr<bool> ActorGraph::AddObservation(Observation o) {
 
 int64_t ActorGraph::RetractDocument(std::string_view doc) {
   Impl& m = *impl_;
-  auto it = m.by_doc.find(std::string(doc));
+  auto it = m.by_doc.find(doc);
   if (it == m.by_doc.end()) return 0;
-  std::vector<const Observation*> gone = std::move(it->second);
+  std::vector<const Observation*> gone = std::move(it->second.observations);
   m.by_doc.erase(it);
+  bool newest_gone = false;
   for (const Observation* p : gone) {
-    uint32_t s = m.actor_index.at(p->source), t = m.actor_index.at(p->target);
-    std::erase(m.edges[m.edge_index.at(PairKey(s, t))].observations, p);
+    uint32_t s = m.actor_index.find(p->source.view())->second;
+    uint32_t t = m.actor_index.find(p->target.view())->second;
+    auto& list = m.edges[m.edge_index.at(PairKey(s, t))].observations;
+    list.erase(std::remove(list.begin(), list.end(), p), list.end());
     --m.g[s].observations;
     --m.g[t].observations;
-    if (uint64_t act = ActKey(*p)) {
-      auto it = m.act_members.find(act);
-      auto& members = it->second;
-      members.erase(std::find(members.begin(), members.end(), p));
-      m.shared_act.erase(p);
-      if (members.size() == 1) m.shared_act.erase(members[0]);
-      if (members.empty()) m.act_members.erase(it);
-    }
+    newest_gone |= p->date != kNoDate && p->date == m.newest;
   }
-  // Erase last: `gone` and the edge lists point into the owned observations.
-  for (const Observation* p : gone) m.observations.erase(std::string_view(p->id));
-  m.newest = kNoDate;
-  for (const auto& [id, o] : m.observations) {
-    if (o->date != kNoDate && (m.newest == kNoDate || o->date > m.newest)) m.newest = o->date;
+  // Release last: `gone` and the edge lists point into the arena. Strings that only these
+  // observations used leave the pool.
+  absl::flat_hash_set<Text, TextHash, TextEq> maybe_unused;
+  for (const Observation* p : gone) {
+    m.observations.erase(p);
+    StoredObservation& slot = Stored(p);
+    for (const Text* t : {&slot.o.source_name, &slot.o.target_name, &slot.o.cameo,
+                          &slot.o.evidence.doc, &slot.o.evidence.url}) {
+      if (!t->empty()) maybe_unused.insert(*t);
+    }
+    m.arena.Release(&slot);
+  }
+  for (const Text& t : maybe_unused) {
+    auto it = m.pool.find(t.view());
+    if (it != m.pool.end() && it->use_count() == 2) m.pool.erase(it);  // the pool's and ours
+  }
+  if (newest_gone) {
+    m.newest = kNoDate;
+    for (const Observation* o : m.observations) {
+      if (o->date != kNoDate && (m.newest == kNoDate || o->date > m.newest)) m.newest = o->date;
+    }
   }
   return static_cast<int64_t>(gone.size());
 }
 
 const Actor* ActorGraph::FindActor(std::string_view id) const {
-  auto it = impl_->actor_index.find(std::string(id));
+  auto it = impl_->actor_index.find(id);
   return it == impl_->actor_index.end() ? nullptr : &impl_->actor(it->second);
 }
 
@@ -420,7 +546,7 @@ int64_t ActorGraph::ObservationCount(std::string_view id) const {
 
 const Observation* ActorGraph::FindObservation(std::string_view id) const {
   auto it = impl_->observations.find(id);
-  return it == impl_->observations.end() ? nullptr : it->second.get();
+  return it == impl_->observations.end() ? nullptr : *it;
 }
 
 bool NewerFirst(const Observation* a, const Observation* b) {
@@ -456,17 +582,17 @@ std::vector<const Observation*> ActorGraph::Relations(const RelationQuery& q) co
   } else if (!q.doc.empty()) {
     auto it = m.by_doc.find(q.doc);
     if (it != m.by_doc.end()) {
-      for (const Observation* o : it->second) consider(o);
+      for (const Observation* o : it->second.observations) consider(o);
     }
   } else {
-    for (const auto& [id, o] : m.observations) consider(o.get());
+    for (const Observation* o : m.observations) consider(o);
   }
   std::sort(out.begin(), out.end(), NewerFirst);
   return out;
 }
 
 std::optional<uint32_t> ActorGraph::IndexOf(std::string_view id) const {
-  auto it = impl_->actor_index.find(std::string(id));
+  auto it = impl_->actor_index.find(id);
   if (it == impl_->actor_index.end()) return std::nullopt;
   return it->second;
 }
@@ -500,10 +626,11 @@ Day ActorGraph::newest_date() const { return impl_->newest; }
 
 int ActorGraph::ActTargetCount(const Observation& o) const {
   const Impl& m = *impl_;
-  if (m.shared_act.empty()) return 1;
-  auto it = m.shared_act.find(&o);
-  if (it == m.shared_act.end()) return 1;
-  return static_cast<int>(m.act_members.at(it->second).size());
+  if (!Stored(o).shared_act) return 1;
+  const DocEntry& d = m.by_doc.find(o.evidence.doc.view())->second;
+  if (d.acts != nullptr) return static_cast<int>(d.acts->at(ActKey(o)).count);
+  return static_cast<int>(std::count_if(d.observations.begin(), d.observations.end(),
+                                        [&](const Observation* q) { return SameAct(*q, o); }));
 }
 
 absl::StatusOr<PathResult> ActorGraph::FindPaths(const PathQuery& q) const {

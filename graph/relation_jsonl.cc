@@ -32,6 +32,12 @@ absl::Status GetString(const json& j, const char* field, size_t max_bytes, std::
   out = s;
   return absl::OkStatus();
 }
+absl::Status GetString(const json& j, const char* field, size_t max_bytes, Text& out) {
+  std::string s;
+  if (auto st = GetString(j, field, max_bytes, s); !st.ok()) return st;
+  if (!s.empty()) out = s;
+  return absl::OkStatus();
+}
 
 absl::Status GetNumber(const json& j, const char* field, double& out, bool& present) {
   auto it = j.find(field);
@@ -128,22 +134,22 @@ absl::StatusOr<Observation> ParseRelationLine(std::string_view line) {
 
 std::string RelationToJsonLine(const Observation& o) {
   json j = json::object();
-  j["id"] = o.id;
-  j["source"] = o.source;
-  j["source_name"] = o.source_name;
-  j["source_country"] = o.source_country;
-  j["target"] = o.target;
-  j["target_name"] = o.target_name;
-  j["target_country"] = o.target_country;
+  j["id"] = std::string_view(o.id);
+  j["source"] = std::string_view(o.source);
+  j["source_name"] = std::string_view(o.source_name);
+  j["source_country"] = std::string_view(o.source_country);
+  j["target"] = std::string_view(o.target);
+  j["target_name"] = std::string_view(o.target_name);
+  j["target_country"] = std::string_view(o.target_country);
   j["kind"] = std::string(RelationKindName(o.kind));
   j["sign"] = o.sign;
   j["weight"] = o.weight;
   j["confidence"] = o.confidence;
-  j["cameo"] = o.cameo;
+  j["cameo"] = std::string_view(o.cameo);
   j["date"] = FormatDay(o.date);
-  j["doc"] = o.evidence.doc;
-  j["url"] = o.evidence.url;
-  j["sentence"] = o.evidence.sentence;
+  j["doc"] = std::string_view(o.evidence.doc);
+  j["url"] = std::string_view(o.evidence.url);
+  j["sentence"] = std::string_view(o.evidence.sentence);
   if (o.evidence.begin >= 0) j["span"] = {o.evidence.begin, o.evidence.end};
   // Replace, never throw, on invalid UTF-8 coming from upstream text.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);

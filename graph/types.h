@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "graph/text.h"
 
 namespace actorgraph {
 
@@ -95,27 +96,31 @@ struct Actor {
 
 // Where an observation was read.
 struct Evidence {
-  std::string doc;  // document id
-  std::string url;
-  std::string sentence;
+  Text doc;  // document id
+  Text url;
+  Text sentence;
   int32_t begin = -1;  // character span of the sentence in the document, -1 if unknown
   int32_t end = -1;
+  // The row of the server's store that holds this observation, when its sentence was left
+  // on disk (`sentence` is then empty and the server reads it per response); 0 = none.
+  int64_t stored_row = 0;
 };
 
-// One extracted event: an immutable, dated, signed relation with its evidence.
+// One extracted event: an immutable, dated, signed relation with its evidence. The string
+// fields are Text: 8 bytes each, and equal values share their bytes inside an ActorGraph.
 struct Observation {
-  std::string id;      // deterministic, see ObservationId
-  std::string source;  // actor ids
-  std::string target;
-  std::string source_name;  // display names as read (used to create unknown actors)
-  std::string target_name;
-  std::string source_country;
-  std::string target_country;
+  Text id;      // deterministic, see ObservationId
+  Text source;  // actor ids
+  Text target;
+  Text source_name;  // display names as read (used to create unknown actors)
+  Text target_name;
+  Text source_country;
+  Text target_country;
   RelationKind kind = RelationKind::kUnspecified;
   int sign = 0;
   double weight = 0;
   double confidence = 1.0;
-  std::string cameo;
+  Text cameo;
   Day date = kNoDate;
   Evidence evidence;
 };

@@ -1,5 +1,7 @@
 #include "server/call.h"
 
+#include "server/convert.h"
+
 #include <cstdio>
 #include <ctime>
 
@@ -62,7 +64,15 @@ grpc::Status ServerEnv::Handle(grpc::ServerContext* ctx, const char* method, Sco
       status = label.status();
     }
   }
-  if (status.ok()) status = fn();
+  if (status.ok()) {
+    // Responses fill in the evidence sentences the graph keeps on disk (GraphState::Load).
+    const SentenceReader reader = [this](int64_t row) {
+      auto sentences = state_->ReadSentences({row});
+      return sentences.ok() ? std::move((*sentences)[0]) : std::string();
+    };
+    SentenceSource source(&reader);
+    status = fn();
+  }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (metrics_ != nullptr) metrics_->RecordCall(method, static_cast<int>(status.code()), seconds);
   if (log_) {  // peer() needs a real call: only ask when logging

@@ -13,7 +13,14 @@ absl::Status Bad(std::string_view field, std::string_view why) {
   return absl::InvalidArgumentError(StrCat(field, ": ", why));
 }
 
+thread_local const SentenceReader* t_sentence_reader = nullptr;
+
 }  // namespace
+
+SentenceSource::SentenceSource(const SentenceReader* reader) : previous_(t_sentence_reader) {
+  t_sentence_reader = reader;
+}
+SentenceSource::~SentenceSource() { t_sentence_reader = previous_; }
 
 absl::StatusOr<Day> ParseOptionalDay(const std::string& text, std::string_view field) {
   if (text.empty()) return kNoDate;
@@ -50,23 +57,27 @@ void ToProto(const Actor& a, int64_t observation_count, v1::Actor* out) {
 }
 
 void ToProto(const Observation& o, v1::Relation* out) {
-  out->set_id(o.id);
-  out->set_source(o.source);
-  out->set_target(o.target);
-  out->set_source_name(o.source_name);
-  out->set_target_name(o.target_name);
-  out->set_source_country(o.source_country);
-  out->set_target_country(o.target_country);
+  out->set_id(o.id.str());
+  out->set_source(o.source.str());
+  out->set_target(o.target.str());
+  out->set_source_name(o.source_name.str());
+  out->set_target_name(o.target_name.str());
+  out->set_source_country(o.source_country.str());
+  out->set_target_country(o.target_country.str());
   out->set_kind(static_cast<v1::RelationKind>(o.kind));
   out->set_sign(o.sign);
   out->set_weight(o.weight);
   out->set_confidence(o.confidence);
-  out->set_cameo(o.cameo);
+  out->set_cameo(o.cameo.str());
   out->set_date(FormatDay(o.date));
   v1::Evidence* e = out->mutable_evidence();
-  e->set_doc(o.evidence.doc);
-  e->set_url(o.evidence.url);
-  e->set_sentence(o.evidence.sentence);
+  e->set_doc(o.evidence.doc.str());
+  e->set_url(o.evidence.url.str());
+  if (!o.evidence.sentence.empty() || o.evidence.stored_row == 0) {
+    e->set_sentence(o.evidence.sentence.str());
+  } else if (t_sentence_reader != nullptr && *t_sentence_reader) {
+    e->set_sentence((*t_sentence_reader)(o.evidence.stored_row));
+  }
   e->set_begin(o.evidence.begin);
   e->set_end(o.evidence.end);
 }

@@ -5,6 +5,7 @@
 #ifndef ACTORGRAPH_SERVER_CONVERT_H_
 #define ACTORGRAPH_SERVER_CONVERT_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -16,7 +17,24 @@
 namespace actorgraph {
 
 void ToProto(const Actor& a, int64_t observation_count, v1::Actor* out);
+// An observation whose sentence was left on disk (evidence.stored_row) gets it from the
+// thread's SentenceSource; without one, its sentence stays empty.
 void ToProto(const Observation& o, v1::Relation* out);
+
+// Reads the sentence of a stored observation row ("" when it is gone).
+using SentenceReader = std::function<std::string(int64_t row)>;
+// Installs `reader` as this thread's source of on-disk sentences for ToProto while it lives
+// (the server opens one per call). Not copyable; nests.
+class SentenceSource {
+ public:
+  explicit SentenceSource(const SentenceReader* reader);
+  ~SentenceSource();
+  SentenceSource(const SentenceSource&) = delete;
+  SentenceSource& operator=(const SentenceSource&) = delete;
+
+ private:
+  const SentenceReader* previous_;
+};
 void ToProto(const PathEdge& e, v1::Edge* out);
 void ToProto(const FoundPath& p, v1::Path* out);
 

@@ -16,7 +16,9 @@ absl::StatusOr<std::unique_ptr<GraphState>> GraphState::Open(const std::string& 
 absl::Status GraphState::Load() {
   std::lock_guard write(write_mu_);
   ActorGraph fresh;
-  if (auto s = store_->LoadInto(fresh); !s.ok()) return s;
+  // Sentences stay on disk: they are most of an observation's bytes and only responses
+  // read them (FillSentences).
+  if (auto s = store_->LoadInto(fresh, {.sentences = false}); !s.ok()) return s;
   auto version = store_->LatestVersion();
   if (!version.ok()) return version.status();
   {
@@ -30,8 +32,7 @@ absl::Status GraphState::Load() {
 }
 
 void GraphState::Committed() {
-  auto v = store_->LatestVersion();
-  if (v.ok()) version_.store(*v, std::memory_order_release);
+  version_.store(store_->committed_version(), std::memory_order_release);
   {
     std::lock_guard lock(version_mu_);
   }
@@ -47,22 +48,22 @@ absl::StatusOr<IngestResult> GraphState::Ingest(std::vector<Observation> batch) 
   std::lock_guard write(write_mu_);
   // Only writers mutate graph_, and we hold write_mu_: reading it here needs no shared lock.
   std::vector<Actor> new_actors;
-  std::unordered_set<std::string> seen;
-  auto need = [&](const std::string& id, const std::string& name, const std::string& country) {
-    if (graph_.FindActor(id) != nullptr || !seen.insert(id).second) return;
+  std::unordered_set<std::string_view> seen;
+  auto need = [&](const Text& id, const Text& name, const Text& country) {
+    if (graph_.FindActor(id) != nullptr || !seen.insert(id.view()).second) return;
     Actor a;
-    a.id = id;
+    a.id = id.str();
     a.kind = ActorKind::kOther;
-    a.name = name.empty() ? id : name;
-    a.country = country;
+    a.name = name.empty() ? id.str() : name.str();
+    a.country = country.str();
     new_actors.push_back(std::move(a));
   };
   for (const Observation& o : batch) {
     need(o.source, o.source_name, o.source_country);
     need(o.target, o.target_name, o.target_country);
   }
-  std::vector<bool> inserted;
-  if (auto s = store_->Write(new_actors, batch, &inserted); !s.ok()) return s;
+  std::vector<int64_t> rows;
+  if (auto s = store_->Write(new_actors, batch, &rows); !s.ok()) return s;
 
   IngestResult result;
   result.actors_created = static_cast<int64_t>(new_actors.size());
@@ -70,10 +71,12 @@ absl::StatusOr<IngestResult> GraphState::Ingest(std::vector<Observation> batch) 
     std::unique_lock lock(graph_mu_);
     for (Actor& a : new_actors) graph_.UpsertActor(std::move(a)).IgnoreError();
     for (size_t i = 0; i < batch.size(); ++i) {
-      if (!inserted[i]) {
+      if (rows[i] == 0) {
         ++result.duplicates;
         continue;
       }
+      batch[i].evidence.sentence = Text();  // on disk, like after Load()
+      batch[i].evidence.stored_row = rows[i];
       auto added = graph_.AddObservation(std::move(batch[i]));
       if (added.ok() && *added) {
         ++result.inserted;
@@ -88,7 +91,7 @@ absl::StatusOr<IngestResult> GraphState::Ingest(std::vector<Observation> batch) 
 
 absl::StatusOr<std::pair<int, int>> GraphState::UpsertActors(std::vector<Actor> actors) {
   std::lock_guard write(write_mu_);
-  std::vector<bool> unused;
+  std::vector<int64_t> unused;
   if (auto s = store_->Write(actors, {}, &unused); !s.ok()) return s;
   std::pair<int, int> counts{0, 0};
   {
@@ -117,6 +120,11 @@ absl::StatusOr<int64_t> GraphState::RetractDocument(const std::string& doc) {
   }
   Committed();
   return removed;
+}
+
+absl::StatusOr<std::vector<std::string>> GraphState::ReadSentences(
+    const std::vector<int64_t>& rows) {
+  return store_->ReadSentences(rows);
 }
 
 absl::StatusOr<std::vector<Change>> GraphState::ChangesAfter(int64_t after, int max) {

@@ -66,6 +66,10 @@ class GraphState {
   // Removes every observation of `doc` atomically; returns how many were removed.
   absl::StatusOr<int64_t> RetractDocument(const std::string& doc);
 
+  // The evidence sentences of stored observations (Evidence::stored_row), in order. The
+  // graph keeps sentences on disk; responses fill them in with this. Safe beside writers.
+  absl::StatusOr<std::vector<std::string>> ReadSentences(const std::vector<int64_t>& rows);
+
   // Committed changes after `after`, oldest first, at most `max`.
   absl::StatusOr<std::vector<Change>> ChangesAfter(int64_t after, int max);
   // Blocks until the version exceeds `after`, `timeout` passes, or Shutdown(); returns the

@@ -10,21 +10,48 @@
 namespace actorgraph {
 namespace {
 
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS actors(id TEXT PRIMARY KEY, body TEXT NOT NULL);
+constexpr std::string_view kSchemaVersion = "actorgraph-2";
+
+// Observations are stored a column per field (schema 2), not as one JSON body per row
+// (schema 1): loading 20 million rows must not parse 20 million JSON documents, and the
+// hot columns come first so a load that leaves sentences on disk never reads them.
+constexpr const char* kObservationsTable = R"sql(
 CREATE TABLE IF NOT EXISTS observations(
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,
+  target TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  sign INTEGER NOT NULL,
+  weight REAL NOT NULL,
+  confidence REAL NOT NULL,
+  date INTEGER,                -- days since 1970-01-01; NULL when unknown
   doc TEXT NOT NULL,
-  body TEXT NOT NULL);
+  span_begin INTEGER NOT NULL,
+  span_end INTEGER NOT NULL,
+  cameo TEXT NOT NULL,
+  source_name TEXT NOT NULL,
+  target_name TEXT NOT NULL,
+  source_country TEXT NOT NULL,
+  target_country TEXT NOT NULL,
+  url TEXT NOT NULL,
+  sentence TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS observations_doc ON observations(doc);
+)sql";
+// The columns in table order, for SELECT and INSERT; kSentenceColumn is the last.
+constexpr const char* kObservationColumns =
+    "seq, id, source, target, kind, sign, weight, confidence, date, doc, span_begin, span_end, "
+    "cameo, source_name, target_name, source_country, target_country, url, sentence";
+constexpr int kSentenceColumn = 18;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS actors(id TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS changes(
   version INTEGER PRIMARY KEY AUTOINCREMENT,
   type INTEGER NOT NULL,
   ref TEXT NOT NULL,
   doc TEXT NOT NULL DEFAULT '');
-INSERT OR IGNORE INTO meta(key, value) VALUES('schema', 'actorgraph-1');
 )sql";
 
 // SQLITE_FULL tells the client the store is out of room; the others that it is
@@ -91,6 +118,74 @@ absl::Status ExecOn(sqlite3* db, const char* sql) {
   return absl::OkStatus();
 }
 
+std::string_view ColumnView(sqlite3_stmt* s, int col) {
+  const unsigned char* t = sqlite3_column_text(s, col);
+  return t ? std::string_view(reinterpret_cast<const char*>(t),
+                              static_cast<size_t>(sqlite3_column_bytes(s, col)))
+           : std::string_view();
+}
+
+// Binds `o` to an INSERT over kObservationColumns without seq (parameters 1..18).
+void BindObservation(Stmt& st, const Observation& o) {
+  st.Bind(1, o.id);
+  st.Bind(2, o.source);
+  st.Bind(3, o.target);
+  st.Bind(4, int64_t{static_cast<int>(o.kind)});
+  st.Bind(5, int64_t{o.sign});
+  sqlite3_bind_double(st.get(), 6, o.weight);
+  sqlite3_bind_double(st.get(), 7, o.confidence);
+  if (o.date == kNoDate) {
+    sqlite3_bind_null(st.get(), 8);
+  } else {
+    st.Bind(8, int64_t{o.date});
+  }
+  st.Bind(9, o.evidence.doc);
+  st.Bind(10, int64_t{o.evidence.begin});
+  st.Bind(11, int64_t{o.evidence.end});
+  st.Bind(12, o.cameo);
+  st.Bind(13, o.source_name);
+  st.Bind(14, o.target_name);
+  st.Bind(15, o.source_country);
+  st.Bind(16, o.target_country);
+  st.Bind(17, o.evidence.url);
+  st.Bind(18, o.evidence.sentence);
+}
+
+// Reads the row of a SELECT over kObservationColumns (from column 0). Without
+// `with_sentence` the sentence stays on disk and evidence.stored_row names the row.
+absl::StatusOr<Observation> ReadObservation(sqlite3_stmt* s, bool with_sentence) {
+  Observation o;
+  const int64_t seq = sqlite3_column_int64(s, 0);
+  o.id = ColumnView(s, 1);
+  o.source = ColumnView(s, 2);
+  o.target = ColumnView(s, 3);
+  const int64_t kind = sqlite3_column_int64(s, 4);
+  if (kind <= 0 || kind >= kNumRelationKinds) {
+    return absl::DataLossError(StrCat("observation row ", seq, ": unknown kind ", kind));
+  }
+  o.kind = static_cast<RelationKind>(kind);
+  o.sign = sqlite3_column_int(s, 5);
+  o.weight = sqlite3_column_double(s, 6);
+  o.confidence = sqlite3_column_double(s, 7);
+  o.date = sqlite3_column_type(s, 8) == SQLITE_NULL ? kNoDate
+                                                     : static_cast<Day>(sqlite3_column_int64(s, 8));
+  o.evidence.doc = ColumnView(s, 9);
+  o.evidence.begin = sqlite3_column_int(s, 10);
+  o.evidence.end = sqlite3_column_int(s, 11);
+  o.cameo = ColumnView(s, 12);
+  o.source_name = ColumnView(s, 13);
+  o.target_name = ColumnView(s, 14);
+  o.source_country = ColumnView(s, 15);
+  o.target_country = ColumnView(s, 16);
+  o.evidence.url = ColumnView(s, 17);
+  if (with_sentence) {
+    o.evidence.sentence = ColumnView(s, kSentenceColumn);
+  } else {
+    o.evidence.stored_row = seq;
+  }
+  return o;
+}
+
 absl::StatusOr<sqlite3*> OpenConnection(const std::string& path, int flags) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -102,6 +197,62 @@ absl::StatusOr<sqlite3*> OpenConnection(const std::string& path, int flags) {
   }
   sqlite3_busy_timeout(db, 5000);
   return db;
+}
+
+// Creates the observations table of a new database, or upgrades a schema-1 database (JSON
+// bodies) to columns in one transaction. Unknown schemas are left for Open to refuse.
+absl::Status PrepareSchema(sqlite3* db) {
+  std::string version;
+  {
+    Stmt q(db, "SELECT value FROM meta WHERE key='schema'");
+    if (q.rc() != SQLITE_OK) return SqliteError(db, q.rc(), "reading the schema version");
+    if (sqlite3_step(q.get()) == SQLITE_ROW) version = q.Text(0);
+  }
+  if (version.empty()) {
+    if (auto s = ExecOn(db, kObservationsTable); !s.ok()) return s;
+    Stmt mark(db, "INSERT INTO meta(key, value) VALUES('schema', ?1)");
+    mark.Bind(1, kSchemaVersion);
+    if (int rc = mark.Run(); rc != SQLITE_DONE) return SqliteError(db, rc, "marking the schema");
+    return absl::OkStatus();
+  }
+  if (version != "actorgraph-1") return absl::OkStatus();
+  if (auto s = ExecOn(db, "BEGIN IMMEDIATE"); !s.ok()) return s;
+  auto fail = [&](absl::Status s) {
+    ExecOn(db, "ROLLBACK").IgnoreError();
+    return absl::Status(s.code(), StrCat("upgrading from schema actorgraph-1: ", s.message()));
+  };
+  if (auto s = ExecOn(db, "ALTER TABLE observations RENAME TO observations_v1;"
+                          "DROP INDEX IF EXISTS observations_doc;");
+      !s.ok()) {
+    return fail(s);
+  }
+  if (auto s = ExecOn(db, kObservationsTable); !s.ok()) return fail(s);
+  {
+    Stmt read(db, "SELECT seq, body FROM observations_v1 ORDER BY seq");
+    Stmt ins(db, StrCat("INSERT INTO observations(", std::string_view(kObservationColumns).substr(5),
+                        ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)")
+                     .c_str());
+    if (read.rc() != SQLITE_OK) return fail(SqliteError(db, read.rc(), "reading old rows"));
+    if (ins.rc() != SQLITE_OK) return fail(SqliteError(db, ins.rc(), "preparing the upgrade"));
+    int rc;
+    while ((rc = sqlite3_step(read.get())) == SQLITE_ROW) {
+      auto o = ParseRelationLine(read.Text(1));
+      if (!o.ok()) {
+        return fail(absl::DataLossError(
+            StrCat("row ", sqlite3_column_int64(read.get(), 0), ": ", o.status().message())));
+      }
+      BindObservation(ins, *o);
+      if (int r = ins.Run(); r != SQLITE_DONE) return fail(SqliteError(db, r, "copying a row"));
+    }
+    if (rc != SQLITE_DONE) return fail(SqliteError(db, rc, "reading old rows"));
+  }
+  if (auto s = ExecOn(db, "DROP TABLE observations_v1;"
+                          "UPDATE meta SET value='actorgraph-2' WHERE key='schema';");
+      !s.ok()) {
+    return fail(s);
+  }
+  if (auto s = ExecOn(db, "COMMIT"); !s.ok()) return fail(s);
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -122,6 +273,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
       return fail(*db, s);
     }
     if (auto s = ExecOn(*db, kSchema); !s.ok()) return fail(*db, s);
+    if (auto s = PrepareSchema(*db); !s.ok()) return fail(*db, s);
     if (options.max_bytes > 0) {
       int page_size = 4096;
       Stmt ps(*db, "PRAGMA page_size");
@@ -136,8 +288,14 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
   {
     Stmt check(*db, "SELECT value FROM meta WHERE key='schema'");
     if (check.rc() != SQLITE_OK || sqlite3_step(check.get()) != SQLITE_ROW ||
-        check.Text(0) != "actorgraph-1") {
+        check.Text(0) != kSchemaVersion) {
+      std::string found = check.rc() == SQLITE_OK ? check.Text(0) : std::string();
       sqlite3_close(*db);
+      if (found == "actorgraph-1") {
+        return absl::FailedPreconditionError(
+            StrCat("database ", path, " has schema actorgraph-1; open it once without "
+                   "--read-only to upgrade it to ", kSchemaVersion));
+      }
       return absl::FailedPreconditionError(
           StrCat("database ", path, " is not an actorgraph database (or has an unknown schema)"));
     }
@@ -147,17 +305,22 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
     sqlite3_close(*db);
     return reader.status();
   }
-  return std::unique_ptr<Store>(new Store(*db, *reader));
+  auto store = std::unique_ptr<Store>(new Store(*db, *reader));
+  auto version = store->LatestVersion();
+  if (!version.ok()) return version.status();
+  store->version_ = *version;
+  return store;
 }
 
 Store::~Store() {
+  sqlite3_finalize(sentence_reader_);
   sqlite3_close(reader_);
   sqlite3_close(db_);
 }
 
 absl::Status Store::Exec(const char* sql) { return ExecOn(db_, sql); }
 
-absl::Status Store::LoadInto(ActorGraph& graph) {
+absl::Status Store::LoadInto(ActorGraph& graph, const LoadOptions& options) {
   {
     Stmt q(db_, "SELECT id, body FROM actors ORDER BY id");
     if (q.rc() != SQLITE_OK) return SqliteError(db_, q.rc(), "reading actors");
@@ -169,15 +332,16 @@ absl::Status Store::LoadInto(ActorGraph& graph) {
     }
     if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading actors");
   }
-  Stmt q(db_, "SELECT id, body FROM observations ORDER BY seq");
+  Stmt q(db_, StrCat("SELECT ", kObservationColumns, " FROM observations ORDER BY seq").c_str());
   if (q.rc() != SQLITE_OK) return SqliteError(db_, q.rc(), "reading observations");
   int rc;
   while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
-    auto o = ParseRelationLine(q.Text(1));
-    if (!o.ok()) {
-      return absl::InternalError(StrCat("observation row ", q.Text(0), ": ", o.status().message()));
+    auto o = ReadObservation(q.get(), options.sentences);
+    if (!o.ok()) return o.status();
+    if (auto r = graph.AddObservation(*std::move(o)); !r.ok()) {
+      return absl::DataLossError(StrCat("observation row ", sqlite3_column_int64(q.get(), 0), ": ",
+                                        r.status().message()));
     }
-    if (auto r = graph.AddObservation(*std::move(o)); !r.ok()) return r.status();
   }
   if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading observations");
   return absl::OkStatus();
@@ -185,48 +349,57 @@ absl::Status Store::LoadInto(ActorGraph& graph) {
 
 absl::Status Store::Write(const std::vector<Actor>& actors,
                           const std::vector<Observation>& observations,
-                          std::vector<bool>* inserted) {
-  inserted->assign(observations.size(), false);
+                          std::vector<int64_t>* rows) {
+  rows->assign(observations.size(), 0);
   if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   auto fail = [&](absl::Status s) {
     ExecOn(db_, "ROLLBACK").IgnoreError();
-    inserted->assign(observations.size(), false);
+    rows->assign(observations.size(), 0);
     return s;
   };
+  int64_t version = version_;
   {
     Stmt up(db_, "INSERT INTO actors(id, body) VALUES(?1, ?2) "
                  "ON CONFLICT(id) DO UPDATE SET body=excluded.body");
-    Stmt ins(db_, "INSERT OR IGNORE INTO observations(id, doc, body) VALUES(?1, ?2, ?3)");
+    Stmt ins(db_, StrCat("INSERT OR IGNORE INTO observations(",
+                         std::string_view(kObservationColumns).substr(5),
+                         ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)")
+                      .c_str());
     Stmt log(db_, "INSERT INTO changes(type, ref, doc) VALUES(?1, ?2, ?3)");
     for (Stmt* s : {&up, &ins, &log}) {
       if (s->rc() != SQLITE_OK) return fail(SqliteError(db_, s->rc(), "preparing a write"));
     }
+    auto log_change = [&](Change::Type type, std::string_view ref, std::string_view doc) {
+      log.Bind(1, int64_t{type});
+      log.Bind(2, ref);
+      log.Bind(3, doc);
+      int rc = log.Run();
+      version = sqlite3_last_insert_rowid(db_);
+      return rc;
+    };
     for (const Actor& a : actors) {
       up.Bind(1, a.id);
       up.Bind(2, ActorToJsonLine(a));
       if (int rc = up.Run(); rc != SQLITE_DONE) return fail(SqliteError(db_, rc, StrCat("storing actor ", a.id)));
-      log.Bind(1, int64_t{Change::kActorUpserted});
-      log.Bind(2, a.id);
-      log.Bind(3, std::string_view());
-      if (int rc = log.Run(); rc != SQLITE_DONE) return fail(SqliteError(db_, rc, "logging a change"));
+      if (int rc = log_change(Change::kActorUpserted, a.id, {}); rc != SQLITE_DONE) {
+        return fail(SqliteError(db_, rc, "logging a change"));
+      }
     }
     for (size_t i = 0; i < observations.size(); ++i) {
       const Observation& o = observations[i];
-      ins.Bind(1, o.id);
-      ins.Bind(2, o.evidence.doc);
-      ins.Bind(3, RelationToJsonLine(o));
+      BindObservation(ins, o);
       if (int rc = ins.Run(); rc != SQLITE_DONE) {
         return fail(SqliteError(db_, rc, StrCat("storing observation ", o.id)));
       }
-      (*inserted)[i] = sqlite3_changes(db_) > 0;
-      if (!(*inserted)[i]) continue;
-      log.Bind(1, int64_t{Change::kRelationAdded});
-      log.Bind(2, o.id);
-      log.Bind(3, o.evidence.doc);
-      if (int rc = log.Run(); rc != SQLITE_DONE) return fail(SqliteError(db_, rc, "logging a change"));
+      if (sqlite3_changes(db_) == 0) continue;  // already stored
+      (*rows)[i] = sqlite3_last_insert_rowid(db_);
+      if (int rc = log_change(Change::kRelationAdded, o.id, o.evidence.doc); rc != SQLITE_DONE) {
+        return fail(SqliteError(db_, rc, "logging a change"));
+      }
     }
   }
   if (auto s = Exec("COMMIT"); !s.ok()) return fail(s);
+  version_ = version;
   return absl::OkStatus();
 }
 
@@ -258,32 +431,68 @@ absl::StatusOr<std::vector<std::string>> Store::RetractDocument(const std::strin
       if (int r = log.Run(); r != SQLITE_DONE) return fail(SqliteError(db_, r, "logging a change"));
     }
   }
+  const int64_t version = ids.empty() ? version_ : sqlite3_last_insert_rowid(db_);
   if (auto s = Exec("COMMIT"); !s.ok()) return fail(s);
+  version_ = version;
   return ids;
 }
 
 absl::StatusOr<std::vector<Change>> Store::ReadChanges(int64_t after, int max) {
   std::lock_guard lock(reader_mu_);
-  Stmt q(reader_,
-         "SELECT c.version, c.type, c.ref, c.doc, coalesce(o.body, a.body, '') FROM changes c "
-         "LEFT JOIN observations o ON c.type = 1 AND o.id = c.ref "
-         "LEFT JOIN actors a ON c.type = 3 AND a.id = c.ref "
-         "WHERE c.version > ?1 ORDER BY c.version LIMIT ?2");
+  // Columns 0..18 are the observation (NULL when it is gone or the change is not one),
+  // then the change itself and the actor body.
+  std::string columns;
+  for (std::string_view rest = kObservationColumns; !rest.empty();) {
+    size_t comma = rest.find(", ");
+    columns = StrCat(columns, columns.empty() ? "" : ", ", "o.", rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 2);
+  }
+  Stmt q(reader_, StrCat("SELECT ", columns, ", c.version, c.type, c.ref, c.doc, a.body "
+                         "FROM changes c "
+                         "LEFT JOIN observations o ON c.type = 1 AND o.id = c.ref "
+                         "LEFT JOIN actors a ON c.type = 3 AND a.id = c.ref "
+                         "WHERE c.version > ?1 ORDER BY c.version LIMIT ?2")
+                      .c_str());
   if (q.rc() != SQLITE_OK) return SqliteError(reader_, q.rc(), "reading changes");
   q.Bind(1, after);
   q.Bind(2, int64_t{max});
   std::vector<Change> out;
   int rc;
   while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+    constexpr int kChange = kSentenceColumn + 1;
     Change c;
-    c.version = sqlite3_column_int64(q.get(), 0);
-    c.type = static_cast<Change::Type>(sqlite3_column_int(q.get(), 1));
-    c.ref = q.Text(2);
-    c.doc = q.Text(3);
-    c.body = q.Text(4);
+    c.version = sqlite3_column_int64(q.get(), kChange);
+    c.type = static_cast<Change::Type>(sqlite3_column_int(q.get(), kChange + 1));
+    c.ref = q.Text(kChange + 2);
+    c.doc = q.Text(kChange + 3);
+    if (sqlite3_column_type(q.get(), 0) != SQLITE_NULL) {
+      auto o = ReadObservation(q.get(), /*with_sentence=*/true);
+      if (!o.ok()) return o.status();
+      c.body = RelationToJsonLine(*o);
+    } else {
+      c.body = q.Text(kChange + 4);
+    }
     out.push_back(std::move(c));
   }
   if (rc != SQLITE_DONE) return SqliteError(reader_, rc, "reading changes");
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> Store::ReadSentences(const std::vector<int64_t>& rows) {
+  std::lock_guard lock(reader_mu_);
+  if (sentence_reader_ == nullptr) {
+    int rc = sqlite3_prepare_v3(reader_, "SELECT sentence FROM observations WHERE seq = ?1", -1,
+                                SQLITE_PREPARE_PERSISTENT, &sentence_reader_, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(reader_, rc, "preparing to read sentences");
+  }
+  std::vector<std::string> out(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    sqlite3_bind_int64(sentence_reader_, 1, rows[i]);
+    int rc = sqlite3_step(sentence_reader_);
+    if (rc == SQLITE_ROW) out[i] = std::string(ColumnView(sentence_reader_, 0));
+    sqlite3_reset(sentence_reader_);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return SqliteError(reader_, rc, "reading sentences");
+  }
   return out;
 }
 

@@ -21,6 +21,7 @@
 #include "graph/types.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace actorgraph {
 
@@ -49,23 +50,35 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Reads every actor and observation into `graph`. Corrupt rows are Internal naming the row.
-  absl::Status LoadInto(ActorGraph& graph);
+  struct LoadOptions {
+    // False leaves evidence sentences on disk: each observation gets evidence.stored_row and
+    // an empty sentence, and ReadSentences fetches them when a response needs them.
+    bool sentences = true;
+  };
+  // Reads every actor and observation into `graph`. Corrupt rows are DataLoss naming the row.
+  absl::Status LoadInto(ActorGraph& graph, const LoadOptions& options);
+  absl::Status LoadInto(ActorGraph& graph) { return LoadInto(graph, LoadOptions()); }
 
   // In one transaction: upserts `actors`, then inserts the `observations` not yet stored (by
-  // id), logging a change for each. `inserted[i]` tells whether observations[i] was new. On
-  // any error the transaction is rolled back and nothing is stored:
+  // id), logging a change for each. `rows[i]` is the stored row of observations[i], or 0 when
+  // it was stored before. On any error the transaction is rolled back and nothing is stored:
   // RESOURCE_EXHAUSTED (disk or quota full), UNAVAILABLE (read-only, locked, I/O error).
   absl::Status Write(const std::vector<Actor>& actors,
-                     const std::vector<Observation>& observations, std::vector<bool>* inserted);
+                     const std::vector<Observation>& observations, std::vector<int64_t>* rows);
+
+  // The sentences of the observations stored in `rows` (evidence.stored_row), in order; ""
+  // for a row that is gone. Uses the read connection, so it may run beside writers.
+  absl::StatusOr<std::vector<std::string>> ReadSentences(const std::vector<int64_t>& rows);
 
   // Deletes every observation of `doc` in one transaction, logging each; returns their ids.
   absl::StatusOr<std::vector<std::string>> RetractDocument(const std::string& doc);
 
   // Changes with version > after, oldest first, at most `max`.
   absl::StatusOr<std::vector<Change>> ReadChanges(int64_t after, int max);
-  // The newest committed change version (0 for none).
+  // The newest committed change version (0 for none), read from the database.
   absl::StatusOr<int64_t> LatestVersion();
+  // The newest change version this Store committed (or found at Open); no query.
+  int64_t committed_version() const { return version_; }
 
   // True when the database holds no observation and no actor.
   absl::StatusOr<bool> IsEmpty();
@@ -79,8 +92,10 @@ class Store {
   Store(sqlite3* db, sqlite3* reader) : db_(db), reader_(reader) {}
   absl::Status Exec(const char* sql);
   sqlite3* db_;
-  sqlite3* reader_;         // read-only connection for ReadChanges
-  std::mutex reader_mu_;    // guards reader_
+  sqlite3* reader_;         // read-only connection for ReadChanges and ReadSentences
+  std::mutex reader_mu_;    // guards reader_ and sentence_reader_
+  sqlite3_stmt* sentence_reader_ = nullptr;
+  int64_t version_ = 0;     // guarded by the caller's write serialisation
 };
 
 }  // namespace actorgraph

@@ -230,7 +230,7 @@ TEST(ExtractorTest, ObservationsCarryEvidenceAndCodes) {
   EXPECT_EQ(o.target_country, "LBY");
   EXPECT_EQ(o.sign, 1);
   EXPECT_GT(o.weight, 0);
-  EXPECT_EQ(o.cameo.substr(0, 2), "05");
+  EXPECT_EQ(o.cameo.view().substr(0, 2), "05");
   EXPECT_EQ(o.evidence.sentence, "Russia backs Haftar.");
   EXPECT_EQ(o.evidence.begin, 13);
   EXPECT_EQ(o.evidence.end, 33);

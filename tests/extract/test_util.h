@@ -60,7 +60,7 @@ inline bool HasAny(const std::vector<Observation>& obs, const std::string& sourc
 inline std::string Dump(const std::vector<Observation>& obs) {
   std::string s;
   for (const Observation& o : obs) {
-    s += o.source + " -" + std::string(RelationKindName(o.kind)) + "-> " + o.target + "\n";
+    s += o.source.str() + " -" + std::string(RelationKindName(o.kind)) + "-> " + o.target.str() + "\n";
   }
   return s.empty() ? "(no relations)\n" : s;
 }

@@ -19,7 +19,7 @@ using ::actorgraph::testing::Obs;
 std::vector<std::string> Ids(const std::vector<const Observation*>& obs) {
   std::vector<std::string> out;
   for (const Observation* o : obs)
-    out.push_back(o->source + ">" + o->target + "@" + FormatDay(o->date));
+    out.push_back(o->source.str() + ">" + o->target.str() + "@" + FormatDay(o->date));
   return out;
 }
 
@@ -40,7 +40,7 @@ TEST(ActorGraphTest, AddObservationIsIdempotent) {
 TEST(ActorGraphTest, AddObservationRejectsBadFields) {
   ActorGraph g;
   Observation o = Obs("a", "b", RelationKind::kMeet);
-  o.id.clear();
+  o.id = Text();
   EXPECT_EQ(g.AddObservation(o).status().code(), absl::StatusCode::kInvalidArgument);
   o = Obs("a", "a", RelationKind::kMeet);
   EXPECT_EQ(g.AddObservation(o).status().code(), absl::StatusCode::kInvalidArgument);
@@ -275,6 +275,54 @@ TEST(ActorGraphTest, IsMovable) {
   ActorGraph g = LibyaGraph();
   ActorGraph h = std::move(g);
   EXPECT_EQ(h.actor_count(), 6u);
+}
+
+// Acts are found by a scan in small documents and by an index past 64 observations; both
+// must count the targets of one act alike, and retraction must forget them.
+class ActTargetCountTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(ActTargetCountTest, CountsTheTargetsOfOneActInSmallAndLargeDocuments) {
+  const int filler = GetParam();
+  ActorGraph g;
+  for (int i = 0; i < filler; ++i) {
+    Add(g, Obs("x" + std::to_string(i), "y", RelationKind::kMeet, "2020-01-01", "doc", 1000 + 20 * i));
+  }
+  Observation a = Obs("haftar", "russia", RelationKind::kReject, "2020-01-14", "doc", 40);
+  Observation b = Obs("haftar", "turkey", RelationKind::kReject, "2020-01-14", "doc", 40);
+  Observation c = Obs("haftar", "un", RelationKind::kReject, "2020-01-14", "doc", 40);
+  Observation other_span = Obs("haftar", "egypt", RelationKind::kReject, "2020-01-14", "doc", 60);
+  Add(g, a);
+  EXPECT_EQ(g.ActTargetCount(*g.FindObservation(a.id)), 1);
+  Add(g, b);
+  Add(g, c);
+  Add(g, other_span);
+  for (const Observation* o : {&a, &b, &c}) {
+    EXPECT_EQ(g.ActTargetCount(*g.FindObservation(o->id)), 3) << o->target;
+  }
+  EXPECT_EQ(g.ActTargetCount(*g.FindObservation(other_span.id)), 1);
+  EXPECT_EQ(g.RetractDocument("doc"), filler + 4);
+  EXPECT_EQ(g.observation_count(), 0u);
+  Add(g, a);
+  EXPECT_EQ(g.ActTargetCount(*g.FindObservation(a.id)), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(SmallAndLarge, ActTargetCountTest, ::testing::Values(0, 10, 70, 200));
+
+TEST(ActorGraphTest, RetractedSlotsAreReusedAndOtherDocumentsKept) {
+  ActorGraph g;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 50; ++i) {
+      Add(g, Obs("a" + std::to_string(i), "b", RelationKind::kSupport, "2020-02-01", "d1", i * 20));
+    }
+    EXPECT_EQ(g.RetractDocument("d1"), 50);
+  }
+  Add(g, Obs("keep", "b", RelationKind::kFight, "2019-05-05", "d2"));
+  EXPECT_EQ(g.observation_count(), 1u);
+  EXPECT_EQ(g.newest_date(), *ParseDay("2019-05-05"));
+  auto rel = g.Relations(RelationQuery{});
+  ASSERT_EQ(rel.size(), 1u);
+  EXPECT_EQ(rel[0]->source, "keep");
+  EXPECT_EQ(rel[0]->evidence.sentence, "keep FIGHT b");
 }
 
 }  // namespace

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+
+#include "graph/relation_jsonl.h"
 #include "graph/strings.h"
 #include "server/graph_state.h"
 #include "tests/e2e/server_process.h"
@@ -195,6 +199,109 @@ TEST(StoreTest, BackupIsAConsistentSnapshot) {
   ASSERT_TRUE((*snap)->Load().ok());
   EXPECT_EQ((*snap)->Read([](const ActorGraph& g) { return g.observation_count(); }), 1u);
   EXPECT_FALSE(Store::Backup(dir.path() + "/missing/x.db", dir.path() + "/y.db").ok());
+}
+
+TEST(StoreTest, EveryFieldRoundTripsAndSentencesCanStayOnDisk) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  Observation o = Obs("russia", "haftar", RelationKind::kSupport, "brief-1");
+  o.source_name = "Russia";
+  o.target_name = "Khalifa Haftar";
+  o.source_country = "RUS";
+  o.target_country = "LBY";
+  o.weight = 4.25;
+  o.confidence = 0.75;
+  o.cameo = "051";
+  o.date = *ParseDay("2020-01-13");
+  o.evidence.url = "https://example.org/brief-1";
+  o.evidence.sentence = "Moscow stands behind the eastern commander.";
+  o.evidence.begin = 12;
+  o.evidence.end = 55;
+  Observation undated = Obs("turkey", "gna", RelationKind::kAid, "brief-2");
+  {
+    auto store = Store::Open(db);
+    ASSERT_TRUE(store.ok()) << store.status();
+    std::vector<int64_t> rows;
+    ASSERT_TRUE((*store)->Write({}, {o, undated, o}, &rows).ok());
+    EXPECT_GT(rows[0], 0);
+    EXPECT_GT(rows[1], rows[0]);
+    EXPECT_EQ(rows[2], 0);  // the same id again
+    EXPECT_EQ((*store)->committed_version(), 2);
+  }
+  auto store = Store::Open(db);
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ((*store)->committed_version(), 2);
+  for (bool sentences : {true, false}) {
+    ActorGraph g;
+    ASSERT_TRUE((*store)->LoadInto(g, {.sentences = sentences}).ok());
+    const Observation* back = g.FindObservation(o.id);
+    ASSERT_NE(back, nullptr);
+    Observation expected = o;
+    if (!sentences) {
+      expected.evidence.sentence = Text();
+      EXPECT_GT(back->evidence.stored_row, 0);
+      auto read = (*store)->ReadSentences({back->evidence.stored_row, 999999});
+      ASSERT_TRUE(read.ok()) << read.status();
+      EXPECT_EQ((*read)[0], "Moscow stands behind the eastern commander.");
+      EXPECT_EQ((*read)[1], "");
+    } else {
+      EXPECT_EQ(back->evidence.stored_row, 0);
+    }
+    EXPECT_EQ(RelationToJsonLine(*back), RelationToJsonLine(expected));
+    const Observation* u = g.FindObservation(undated.id);
+    ASSERT_NE(u, nullptr);
+    EXPECT_EQ(u->date, kNoDate);
+    EXPECT_EQ(u->evidence.begin, -1);
+  }
+  auto changes = (*store)->ReadChanges(0, 10);
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_EQ((*changes)[0].body, RelationToJsonLine(o));
+}
+
+// A database written by the first release (one JSON body per observation) is upgraded to
+// columns when opened for writing, losing nothing; read-only it is refused with advice.
+TEST(StoreTest, UpgradesASchemaOneDatabase) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/old.db";
+  Observation o = Obs("egypt", "turkey", RelationKind::kThreaten, "brief-4");
+  o.evidence.sentence = "Cairo warned that it could send its own army.";
+  o.cameo = "138";
+  o.date = *ParseDay("2020-01-20");
+  const std::string body = RelationToJsonLine(o);
+  std::string sql = StrCat(
+      "sqlite3 ", db, " \"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+      "CREATE TABLE actors(id TEXT PRIMARY KEY, body TEXT NOT NULL);"
+      "CREATE TABLE observations(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,"
+      " doc TEXT NOT NULL, body TEXT NOT NULL);"
+      "CREATE INDEX observations_doc ON observations(doc);"
+      "CREATE TABLE changes(version INTEGER PRIMARY KEY AUTOINCREMENT, type INTEGER NOT NULL,"
+      " ref TEXT NOT NULL, doc TEXT NOT NULL DEFAULT '');"
+      "INSERT INTO meta VALUES('schema', 'actorgraph-1');"
+      "INSERT INTO changes(type, ref, doc) VALUES(1, '", std::string_view(o.id), "', 'brief-4');"
+      "INSERT INTO observations(id, doc, body) VALUES('", std::string_view(o.id), "', 'brief-4', readfile('",
+      dir.path(), "/body.json'));\"");
+  {
+    FILE* f = std::fopen((dir.path() + "/body.json").c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs(body.c_str(), f);
+    std::fclose(f);
+  }
+  ASSERT_EQ(std::system(sql.c_str()), 0) << sql;
+  auto ro = Store::Open(db, {.read_only = true});
+  ASSERT_FALSE(ro.ok());
+  EXPECT_EQ(ro.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(ro.status().message().find("upgrade"), absl::string_view::npos) << ro.status();
+  auto store = Store::Open(db);
+  ASSERT_TRUE(store.ok()) << store.status();
+  ActorGraph g;
+  ASSERT_TRUE((*store)->LoadInto(g).ok());
+  const Observation* back = g.FindObservation(o.id);
+  ASSERT_NE(back, nullptr);
+  EXPECT_EQ(RelationToJsonLine(*back), body);
+  EXPECT_EQ((*store)->committed_version(), 1);
+  auto again = Store::Open(db, {.read_only = true});
+  EXPECT_TRUE(again.ok()) << again.status();
 }
 
 }  // namespace
