@@ -143,6 +143,21 @@ absl::StatusOr<std::vector<double>> PageRank(const WeightedDigraph& g,
   return x;
 }
 
+std::vector<uint32_t> BetweennessSources(uint32_t n, int samples, uint64_t seed) {
+  std::vector<uint32_t> sources(n);
+  std::iota(sources.begin(), sources.end(), 0);
+  if (samples > 0 && static_cast<uint32_t>(samples) < n) {
+    std::mt19937_64 rng(seed);
+    // Partial Fisher-Yates: the first `samples` entries are a uniform sample.
+    for (int i = 0; i < samples; ++i) {
+      std::uniform_int_distribution<uint32_t> pick(i, n - 1);
+      std::swap(sources[i], sources[pick(rng)]);
+    }
+    sources.resize(samples);
+  }
+  return sources;
+}
+
 absl::StatusOr<std::vector<double>> Betweenness(const WeightedDigraph& g,
                                                 const BetweennessOptions& options) {
   const uint32_t n = g.node_count;
@@ -152,19 +167,8 @@ absl::StatusOr<std::vector<double>> Betweenness(const WeightedDigraph& g,
   std::vector<double> score(n, 0);
   if (n == 0) return score;
   const Rows rows = options.directed ? DirectedRows(g) : UndirectedRows(g);
-  std::vector<uint32_t> sources(n);
-  std::iota(sources.begin(), sources.end(), 0);
-  double scale = 1;
-  if (options.samples > 0 && static_cast<uint32_t>(options.samples) < n) {
-    std::mt19937_64 rng(options.seed);
-    // Partial Fisher-Yates: the first `samples` entries are a uniform sample.
-    for (int i = 0; i < options.samples; ++i) {
-      std::uniform_int_distribution<uint32_t> pick(i, n - 1);
-      std::swap(sources[i], sources[pick(rng)]);
-    }
-    sources.resize(options.samples);
-    scale = static_cast<double>(n) / options.samples;
-  }
+  const std::vector<uint32_t> sources = BetweennessSources(n, options.samples, options.seed);
+  const double scale = static_cast<double>(n) / static_cast<double>(sources.size());
   // Sources are dealt to kLanes lanes (source i to lane i % kLanes); each lane sums into its
   // own vector in source order and the lanes are added in lane order, so the floating-point
   // result does not depend on how many threads share the lanes.

@@ -70,6 +70,10 @@ struct BetweennessOptions {
   int threads = 0;
   std::function<bool()> cancelled;  // polled from the calling thread only
 };
+// The sources Betweenness starts from for `samples` of n nodes and `seed`: a uniform sample
+// without replacement (partial Fisher-Yates), or every node in order when samples is 0 or
+// at least n. Lets a comparison run other tools from the very same sources.
+std::vector<uint32_t> BetweennessSources(uint32_t n, int samples, uint64_t seed);
 // Brandes betweenness by hop count. InvalidArgument naming "samples"; Cancelled.
 absl::StatusOr<std::vector<double>> Betweenness(const WeightedDigraph& g,
                                                 const BetweennessOptions& options);

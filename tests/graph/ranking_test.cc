@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <numeric>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -106,6 +107,36 @@ TEST_P(BetweennessTest, StopsWhenCancelled) {
   PageRankOptions p;
   p.cancelled = [] { return true; };
   EXPECT_EQ(PageRank(g, p).status().code(), absl::StatusCode::kCancelled);
+}
+
+TEST_P(BetweennessTest, SampledScoresAreTheScaledSumOverTheSampledSources) {
+  // A path 0-1-2-3-4-5: from source s, node v carries the targets beyond it (undirected: half).
+  WeightedDigraph g = Digraph(6, {{0, 1, 1}, {1, 2, 1}, {2, 3, 1}, {3, 4, 1}, {4, 5, 1}});
+  BetweennessOptions o = Options();
+  o.samples = 2;
+  o.seed = 5;
+  const std::vector<uint32_t> sources = BetweennessSources(6, o.samples, o.seed);
+  std::vector<double> expected(6, 0);
+  for (uint32_t s : sources) {
+    for (uint32_t v = 1; v < 5; ++v) {
+      // Directed edges only lead upwards; undirected ones both ways.
+      if (v > s) expected[v] += 5 - v;
+      if (v < s && !GetParam()) expected[v] += v;
+    }
+  }
+  for (double& x : expected) x *= 3.0 * (GetParam() ? 1.0 : 0.5);  // n / samples = 3
+  EXPECT_EQ(*Betweenness(g, o), expected);
+}
+
+TEST(BetweennessSourcesTest, SamplesDistinctNodesOrTakesEveryNode) {
+  EXPECT_EQ(BetweennessSources(4, 0, 1), (std::vector<uint32_t>{0, 1, 2, 3}));
+  EXPECT_EQ(BetweennessSources(4, 9, 1), (std::vector<uint32_t>{0, 1, 2, 3}));
+  const std::vector<uint32_t> some = BetweennessSources(1000, 50, 7);
+  ASSERT_EQ(some.size(), 50u);
+  EXPECT_EQ(std::set<uint32_t>(some.begin(), some.end()).size(), 50u);
+  for (uint32_t s : some) EXPECT_LT(s, 1000u);
+  EXPECT_EQ(BetweennessSources(1000, 50, 7), some);
+  EXPECT_NE(BetweennessSources(1000, 50, 8), some);
 }
 
 INSTANTIATE_TEST_SUITE_P(DirectedAndUndirected, BetweennessTest, ::testing::Bool(),
