@@ -122,6 +122,14 @@ class ActorGraph {
   // InvalidArgument for an empty id, source or target, or a self-relation.
   absl::StatusOr<bool> AddObservation(Observation o);
 
+  // AddObservation for bulk loaders that already share repeated strings (names, countries,
+  // cameo, doc, url) among their observations: skips the per-field pool lookups, so those
+  // strings are shared as the caller made them. Same results otherwise.
+  absl::StatusOr<bool> AddPooledObservation(Observation o);
+
+  // Capacity hints before a bulk load of about this many actors and observations.
+  void Reserve(size_t actors, size_t observations);
+
   // Removes every observation of document `doc`; returns how many were removed.
   int64_t RetractDocument(std::string_view doc);
 

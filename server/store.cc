@@ -2,6 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "absl/container/flat_hash_set.h"
+
 #include "absl/status/status.h"
 #include "graph/actor_jsonl.h"
 #include "graph/relation_jsonl.h"
@@ -153,12 +160,15 @@ void BindObservation(Stmt& st, const Observation& o) {
 
 // Reads the row of a SELECT over kObservationColumns (from column 0). Without
 // `with_sentence` the sentence stays on disk and evidence.stored_row names the row.
-absl::StatusOr<Observation> ReadObservation(sqlite3_stmt* s, bool with_sentence) {
+// `make_text(column, bytes)` makes the Text of each repeatable string column.
+template <typename MakeText>
+absl::StatusOr<Observation> ReadObservation(sqlite3_stmt* s, bool with_sentence,
+                                            MakeText make_text) {
   Observation o;
   const int64_t seq = sqlite3_column_int64(s, 0);
   o.id = ColumnView(s, 1);
-  o.source = ColumnView(s, 2);
-  o.target = ColumnView(s, 3);
+  o.source = make_text(2, ColumnView(s, 2));
+  o.target = make_text(3, ColumnView(s, 3));
   const int64_t kind = sqlite3_column_int64(s, 4);
   if (kind <= 0 || kind >= kNumRelationKinds) {
     return absl::DataLossError(StrCat("observation row ", seq, ": unknown kind ", kind));
@@ -169,21 +179,24 @@ absl::StatusOr<Observation> ReadObservation(sqlite3_stmt* s, bool with_sentence)
   o.confidence = sqlite3_column_double(s, 7);
   o.date = sqlite3_column_type(s, 8) == SQLITE_NULL ? kNoDate
                                                      : static_cast<Day>(sqlite3_column_int64(s, 8));
-  o.evidence.doc = ColumnView(s, 9);
+  o.evidence.doc = make_text(9, ColumnView(s, 9));
   o.evidence.begin = sqlite3_column_int(s, 10);
   o.evidence.end = sqlite3_column_int(s, 11);
-  o.cameo = ColumnView(s, 12);
-  o.source_name = ColumnView(s, 13);
-  o.target_name = ColumnView(s, 14);
-  o.source_country = ColumnView(s, 15);
-  o.target_country = ColumnView(s, 16);
-  o.evidence.url = ColumnView(s, 17);
+  o.cameo = make_text(12, ColumnView(s, 12));
+  o.source_name = make_text(13, ColumnView(s, 13));
+  o.target_name = make_text(14, ColumnView(s, 14));
+  o.source_country = make_text(15, ColumnView(s, 15));
+  o.target_country = make_text(16, ColumnView(s, 16));
+  o.evidence.url = make_text(17, ColumnView(s, 17));
   if (with_sentence) {
     o.evidence.sentence = ColumnView(s, kSentenceColumn);
   } else {
     o.evidence.stored_row = seq;
   }
   return o;
+}
+absl::StatusOr<Observation> ReadObservation(sqlite3_stmt* s, bool with_sentence) {
+  return ReadObservation(s, with_sentence, [](int, std::string_view v) { return Text(v); });
 }
 
 absl::StatusOr<sqlite3*> OpenConnection(const std::string& path, int flags) {
@@ -332,19 +345,94 @@ absl::Status Store::LoadInto(ActorGraph& graph, const LoadOptions& options) {
     }
     if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading actors");
   }
-  Stmt q(db_, StrCat("SELECT ", kObservationColumns, " FROM observations ORDER BY seq").c_str());
-  if (q.rc() != SQLITE_OK) return SqliteError(db_, q.rc(), "reading observations");
-  int rc;
-  while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
-    auto o = ReadObservation(q.get(), options.sentences);
-    if (!o.ok()) return o.status();
-    if (auto r = graph.AddObservation(*std::move(o)); !r.ok()) {
-      return absl::DataLossError(StrCat("observation row ", sqlite3_column_int64(q.get(), 0), ": ",
-                                        r.status().message()));
+  {
+    Stmt count(db_, "SELECT (SELECT count(*) FROM actors), (SELECT coalesce(max(seq), 0) FROM observations)");
+    if (count.rc() == SQLITE_OK && sqlite3_step(count.get()) == SQLITE_ROW) {
+      graph.Reserve(static_cast<size_t>(sqlite3_column_int64(count.get(), 0)),
+                    static_cast<size_t>(sqlite3_column_int64(count.get(), 1)));
     }
   }
-  if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading observations");
-  return absl::OkStatus();
+  // Two stages on two threads: this one adds observations to the graph while a reader steps
+  // SQLite and builds them, handing over batches through a short queue.
+  struct Batch {
+    std::vector<Observation> rows;
+    absl::Status status;  // the reader's error, in the last batch
+  };
+  constexpr size_t kBatchRows = 4096, kMaxQueued = 8;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Batch> queue;
+  bool done = false, stop = false;
+  std::thread reader([&] {
+    absl::Status status;
+    Stmt q(db_, StrCat("SELECT ", kObservationColumns, " FROM observations ORDER BY seq").c_str());
+    if (q.rc() != SQLITE_OK) status = SqliteError(db_, q.rc(), "reading observations");
+    // Repeated strings are stored once: a direct-mapped cache of recent values (actor ids,
+    // names, countries and CAMEO codes are heavy-tailed) in front of a pool, and a column
+    // that repeats the previous row's value (a document's observations are adjacent) reuses
+    // it. The graph adopts these shared Texts as they are (AddPooledObservation).
+    absl::flat_hash_set<Text, TextHash, TextEq> pool;
+    std::vector<Text> recent(1 << 14);
+    Text previous[kSentenceColumn];
+    auto pooled = [&](int col, std::string_view v) {
+      if (v == previous[col].view()) return previous[col];
+      Text& slot = recent[std::hash<std::string_view>()(v) & (recent.size() - 1)];
+      if (slot.view() != v) slot = v.empty() ? Text() : *pool.insert(Text(v)).first;
+      previous[col] = slot;
+      return slot;
+    };
+    Batch batch;
+    auto hand_over = [&](bool last) {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return queue.size() < kMaxQueued || stop; });
+      if (stop) return false;
+      queue.push_back(std::move(batch));
+      batch = Batch();
+      done = last;
+      cv.notify_all();
+      return true;
+    };
+    int rc = SQLITE_DONE;
+    while (status.ok() && (rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+      auto o = ReadObservation(q.get(), options.sentences, pooled);
+      if (!o.ok()) {
+        status = o.status();
+        break;
+      }
+      batch.rows.push_back(*std::move(o));
+      if (batch.rows.size() == kBatchRows && !hand_over(false)) return;
+    }
+    if (status.ok() && rc != SQLITE_DONE) status = SqliteError(db_, rc, "reading observations");
+    batch.status = status;
+    hand_over(true);
+  });
+  absl::Status status;
+  for (bool last = false; !last && status.ok();) {
+    Batch batch;
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return !queue.empty(); });
+      batch = std::move(queue.front());
+      queue.pop_front();
+      last = done && queue.empty();
+      cv.notify_all();
+    }
+    for (Observation& o : batch.rows) {
+      const Text id = o.id;  // for the error message (a reference, not a copy)
+      if (auto r = graph.AddPooledObservation(std::move(o)); !r.ok()) {
+        status = absl::DataLossError(StrCat("observation ", id, ": ", r.status().message()));
+        break;
+      }
+    }
+    if (status.ok()) status = batch.status;
+  }
+  {
+    std::lock_guard lock(mu);
+    stop = true;
+    cv.notify_all();
+  }
+  reader.join();
+  return status;
 }
 
 absl::Status Store::Write(const std::vector<Actor>& actors,

@@ -1,0 +1,257 @@
+// The store-to-memory benchmark: how long the server takes to load a large SQLite store, how
+// much memory the loaded graph holds, and how fast queries are on it. Not a Google Benchmark:
+// one load is one measurement, and its peak RSS must be the process's own.
+//
+//   # 1. write a synthetic store (actors, then observations in transactions of --batch)
+//   build/bin/actorgraph_load_benchmark fill --db /tmp/g.db --actors 1000000 \
+//       --observations 20000000 [--seed 1] [--batch 50000] [--no-evidence]
+//   # 2. load it as the server does (GraphState::Open + Load), then time queries
+//   build/bin/actorgraph_load_benchmark load --db /tmp/g.db [--queries 1000] [--json]
+//
+// `fill` reports the store's write rate (observations/s through Store::Write, the ceiling of
+// gRPC ingest). `load` reports load seconds, peak and final RSS, bytes per observation and
+// per edge (RSS growth over the process's baseline), and p50/p99 latencies of FindPaths
+// (k=1, hops, undirected, 4 hops), Relations(actor) and a 1-hop neighbourhood over random
+// actors.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "graph/actor_graph.h"
+#include "graph/neighborhood.h"
+#include "graph/strings.h"
+#include "server/graph_state.h"
+#include "server/store.h"
+#include "tools/synth/synth.h"
+
+namespace actorgraph {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+// A /proc/self/status field in kB ("VmRSS", "VmHWM").
+int64_t ProcStatusKb(const char* field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  const std::string prefix = StrCat(field, ":");
+  while (std::getline(in, line)) {
+    if (line.rfind(prefix, 0) == 0) return std::atoll(line.c_str() + prefix.size());
+  }
+  return -1;
+}
+
+[[noreturn]] void Usage(const char* why) {
+  std::fprintf(stderr,
+               "actorgraph_load_benchmark: %s\n"
+               "usage: actorgraph_load_benchmark fill --db FILE --actors N --observations M "
+               "[--seed S] [--batch B] [--no-evidence]\n"
+               "       actorgraph_load_benchmark load --db FILE [--queries Q] [--json]\n",
+               why);
+  std::exit(2);
+}
+
+struct Args {
+  std::string mode, db;
+  synth::SynthSpec spec;
+  size_t batch = 50'000;
+  int queries = 1000;
+  bool json = false;
+};
+
+Args Parse(int argc, char** argv) {
+  Args a;
+  if (argc < 2) Usage("no mode");
+  a.mode = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    std::string f = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) Usage(StrCat(f, " needs a value").c_str());
+      return argv[++i];
+    };
+    if (f == "--db") {
+      a.db = value();
+    } else if (f == "--actors") {
+      a.spec.actors = std::stoull(value());
+    } else if (f == "--observations") {
+      a.spec.observations = std::stoull(value());
+    } else if (f == "--seed") {
+      a.spec.seed = std::stoull(value());
+    } else if (f == "--batch") {
+      a.batch = std::stoull(value());
+    } else if (f == "--queries") {
+      a.queries = std::stoi(value());
+    } else if (f == "--no-evidence") {
+      a.spec.evidence = false;
+    } else if (f == "--json") {
+      a.json = true;
+    } else {
+      Usage(StrCat("unknown flag ", f).c_str());
+    }
+  }
+  if (a.db.empty()) Usage("--db is required");
+  if (a.batch == 0) Usage("--batch must be positive");
+  return a;
+}
+
+int Fill(const Args& args) {
+  if (auto s = synth::ValidateSpec(args.spec); !s.ok()) Usage(std::string(s.message()).c_str());
+  auto store = Store::Open(args.db);
+  if (!store.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(store.status().message()).c_str());
+    return 1;
+  }
+  std::vector<Actor> actors;
+  std::vector<Observation> batch;
+  std::vector<int64_t> rows;
+  double write_seconds = 0;
+  int64_t written = 0;
+  auto flush_actors = [&] {
+    auto start = Clock::now();
+    if (auto s = (*store)->Write(actors, {}, &rows); !s.ok()) {
+      std::fprintf(stderr, "writing actors: %s\n", std::string(s.message()).c_str());
+      std::exit(1);
+    }
+    write_seconds += Seconds(start);
+    actors.clear();
+  };
+  auto flush = [&] {
+    auto start = Clock::now();
+    if (auto s = (*store)->Write({}, batch, &rows); !s.ok()) {
+      std::fprintf(stderr, "writing observations: %s\n", std::string(s.message()).c_str());
+      std::exit(1);
+    }
+    write_seconds += Seconds(start);
+    written += static_cast<int64_t>(std::count_if(rows.begin(), rows.end(), [](int64_t r) { return r > 0; }));
+    batch.clear();
+    if (written % 1'000'000 < static_cast<int64_t>(args.batch)) {
+      std::fprintf(stderr, "fill: %lld observations stored\n", static_cast<long long>(written));
+    }
+  };
+  auto start = Clock::now();
+  auto status = synth::Generate(
+      args.spec,
+      [&](const Actor& a) {
+        actors.push_back(a);
+        if (actors.size() == args.batch) flush_actors();
+      },
+      [&](Observation&& o) {
+        if (!actors.empty()) flush_actors();
+        batch.push_back(std::move(o));
+        if (batch.size() == args.batch) flush();
+      });
+  if (!actors.empty()) flush_actors();
+  if (!batch.empty()) flush();
+  if (!status.ok()) Usage(std::string(status.message()).c_str());
+  const double total = Seconds(start);
+  std::printf(
+      "fill: %llu actors, %lld observations in %.1f s (%.1f s in Store::Write: %.0f "
+      "observations/s through the store)\n",
+      static_cast<unsigned long long>(args.spec.actors), static_cast<long long>(written), total,
+      write_seconds, written / std::max(write_seconds, 1e-9));
+  return 0;
+}
+
+struct Latency {
+  std::vector<double> ms;
+  double Quantile(double q) {
+    if (ms.empty()) return 0;
+    std::sort(ms.begin(), ms.end());
+    return ms[std::min(ms.size() - 1, static_cast<size_t>(q * static_cast<double>(ms.size())))];
+  }
+};
+
+int Load(const Args& args) {
+  const int64_t baseline_kb = ProcStatusKb("VmRSS");
+  auto start = Clock::now();
+  auto state = GraphState::Open(args.db, {.read_only = true});
+  if (!state.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(state.status().message()).c_str());
+    return 1;
+  }
+  if (auto s = (*state)->Load(); !s.ok()) {
+    std::fprintf(stderr, "load: %s\n", std::string(s.message()).c_str());
+    return 1;
+  }
+  const double load_seconds = Seconds(start);
+  const int64_t rss_kb = ProcStatusKb("VmRSS");
+  const int64_t peak_kb = ProcStatusKb("VmHWM");
+  size_t actors = 0, observations = 0, edges = 0;
+  Latency paths, relations, neighbours;
+  (*state)->Read([&](const ActorGraph& g) {
+    actors = g.actor_count();
+    observations = g.observation_count();
+    edges = g.edge_count();
+    std::mt19937_64 rng(7);
+    std::uniform_int_distribution<uint32_t> pick(0, static_cast<uint32_t>(actors - 1));
+    for (int i = 0; i < args.queries && actors > 1; ++i) {
+      PathQuery q;
+      q.from = g.ActorAt(pick(rng)).id;
+      q.to = g.ActorAt(pick(rng)).id;
+      if (q.from == q.to) continue;
+      auto t = Clock::now();
+      auto r = g.FindPaths(q);
+      paths.ms.push_back(Seconds(t) * 1000);
+      if (!r.ok()) std::fprintf(stderr, "FindPaths: %s\n", std::string(r.status().message()).c_str());
+
+      RelationQuery rq;
+      rq.actor = q.from;
+      t = Clock::now();
+      auto rel = g.Relations(rq);
+      relations.ms.push_back(Seconds(t) * 1000);
+
+      NeighborhoodQuery nq;
+      nq.actor = q.to;
+      t = Clock::now();
+      auto n = GetNeighborhood(g, nq);
+      neighbours.ms.push_back(Seconds(t) * 1000);
+      if (!n.ok()) std::fprintf(stderr, "Neighborhood: %s\n", std::string(n.status().message()).c_str());
+    }
+    return 0;
+  });
+  const double grown = static_cast<double>(rss_kb - baseline_kb) * 1024;
+  if (args.json) {
+    std::printf(
+        "{\"actors\":%zu,\"observations\":%zu,\"edges\":%zu,\"load_seconds\":%.2f,"
+        "\"peak_rss_mib\":%.0f,\"rss_mib\":%.0f,\"bytes_per_observation\":%.0f,"
+        "\"bytes_per_edge\":%.0f,\"findpaths_p50_ms\":%.3f,\"findpaths_p99_ms\":%.3f,"
+        "\"relations_p50_ms\":%.3f,\"relations_p99_ms\":%.3f,\"neighborhood_p50_ms\":%.3f,"
+        "\"neighborhood_p99_ms\":%.3f}\n",
+        actors, observations, edges, load_seconds, peak_kb / 1024.0, rss_kb / 1024.0,
+        grown / std::max<size_t>(observations, 1), grown / std::max<size_t>(edges, 1),
+        paths.Quantile(0.5), paths.Quantile(0.99), relations.Quantile(0.5),
+        relations.Quantile(0.99), neighbours.Quantile(0.5), neighbours.Quantile(0.99));
+  } else {
+    std::printf(
+        "load: %zu actors, %zu observations, %zu edges in %.2f s; peak RSS %.0f MiB, RSS %.0f "
+        "MiB (%.0f bytes/observation, %.0f bytes/edge over the %.0f MiB baseline)\n"
+        "FindPaths k=1 p50 %.3f ms p99 %.3f ms; Relations(actor) p50 %.3f ms p99 %.3f ms; "
+        "Neighborhood depth 1 p50 %.3f ms p99 %.3f ms\n",
+        actors, observations, edges, load_seconds, peak_kb / 1024.0, rss_kb / 1024.0,
+        grown / std::max<size_t>(observations, 1), grown / std::max<size_t>(edges, 1),
+        baseline_kb / 1024.0, paths.Quantile(0.5), paths.Quantile(0.99),
+        relations.Quantile(0.5), relations.Quantile(0.99), neighbours.Quantile(0.5),
+        neighbours.Quantile(0.99));
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace actorgraph
+
+int main(int argc, char** argv) {
+  auto args = actorgraph::Parse(argc, argv);
+  if (args.mode == "fill") return actorgraph::Fill(args);
+  if (args.mode == "load") return actorgraph::Load(args);
+  actorgraph::Usage("mode must be fill or load");
+}
