@@ -370,7 +370,7 @@ bool LineReader::Next(std::string_view& line) {
     if (nl != nullptr || (eof_ && (start_ < end_ || skipping_))) {
       size_t stop = nl ? static_cast<size_t>(static_cast<const char*>(nl) - buf_.data()) : end_;
       ++line_number_;
-      if (skipping_) {
+      if (skipping_ || stop - start_ > kMaxLineBytes) {
         skipping_ = false;
         too_long_ = true;
         line = std::string_view();

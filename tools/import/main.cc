@@ -100,6 +100,14 @@ class Output {
       file_ = stdout;
       return true;
     }
+    // A new or regular file is replaced atomically; anything else (a symlink such as
+    // /dev/stdout, a device, a FIFO) is written in place, never renamed over.
+    std::error_code ec;
+    const fs::file_status st = fs::symlink_status(path_, ec);
+    if (fs::exists(st) && !fs::is_regular_file(st)) {
+      file_ = std::fopen(path_.c_str(), "wb");
+      return file_ != nullptr;
+    }
     tmp_ = StrCat(path_, ".tmp.", ::getpid());
     file_ = std::fopen(tmp_.c_str(), "wb");
     return file_ != nullptr;
@@ -123,7 +131,7 @@ class Output {
     file_ = nullptr;
     if (!ok) {
       error = StrCat("writing ", path_.empty() ? "stdout" : path_, " failed");
-    } else if (!path_.empty()) {
+    } else if (!tmp_.empty()) {
       std::error_code ec;
       fs::rename(tmp_, path_, ec);
       if (ec) {
@@ -137,7 +145,7 @@ class Output {
   ~Output() {
     if (file_ != nullptr && file_ != stdout) {
       std::fclose(file_);
-      fs::remove(tmp_);
+      if (!tmp_.empty()) fs::remove(tmp_);
     }
   }
 
@@ -146,7 +154,7 @@ class Output {
     if (file_ != nullptr && !buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), file_);
     buf_.clear();
   }
-  std::string path_, tmp_;
+  std::string path_, tmp_;  // tmp_ is "" when writing stdout or in place
   std::FILE* file_ = nullptr;
   std::string buf_;
 };
