@@ -34,13 +34,13 @@ struct ImportRun {
 
   const Observation* Find(std::string_view id) const {
     for (const Observation& o : observations) {
-      if (o.id == id) return &o;
+      if (std::string_view(o.id) == id) return &o;
     }
     return nullptr;
   }
   std::vector<std::string> Ids() const {
     std::vector<std::string> ids;
-    for (const Observation& o : observations) ids.push_back(o.id);
+    for (const Observation& o : observations) ids.push_back(std::string(o.id));
     return ids;
   }
 };
@@ -95,19 +95,19 @@ TEST(ImportGdeltTest, MapsActorsKindsWeightsAndEvidence) {
   ImportRun run = Import({kGdeltFixture}, Gdelt());
   const Observation* aid = run.Find("gdelt-700002");
   ASSERT_NE(aid, nullptr);
-  EXPECT_EQ(aid->source, "tur-mil");
-  EXPECT_EQ(aid->source_name, "Military (TUR)");
-  EXPECT_EQ(aid->source_country, "TUR");
-  EXPECT_EQ(aid->target, "lby-gov");
+  EXPECT_EQ(std::string(aid->source), "tur-mil");
+  EXPECT_EQ(std::string(aid->source_name), "Military (TUR)");
+  EXPECT_EQ(std::string(aid->source_country), "TUR");
+  EXPECT_EQ(std::string(aid->target), "lby-gov");
   EXPECT_EQ(aid->kind, RelationKind::kAid);
   EXPECT_EQ(aid->sign, 1);
   EXPECT_DOUBLE_EQ(aid->weight, 7.4);
-  EXPECT_EQ(aid->cameo, "062");
+  EXPECT_EQ(std::string(aid->cameo), "062");
   EXPECT_EQ(FormatDay(aid->date), "2020-01-05");
   EXPECT_DOUBLE_EQ(aid->confidence, ConfidenceFromCounts(3, 8));
-  EXPECT_EQ(aid->evidence.doc, "gdelt-700002");
-  EXPECT_EQ(aid->evidence.url, "https://news.example.org/libya/ankara-sends-advisers");
-  EXPECT_EQ(aid->evidence.sentence,
+  EXPECT_EQ(std::string(aid->evidence.doc), "gdelt-700002");
+  EXPECT_EQ(std::string(aid->evidence.url), "https://news.example.org/libya/ankara-sends-advisers");
+  EXPECT_EQ(std::string(aid->evidence.sentence),
             "TURKISH ARMY (TURMIL) AID [062] TRIPOLI AUTHORITIES (LBYGOV)");
 
   const Observation* threat = run.Find("gdelt-700003");
@@ -118,8 +118,8 @@ TEST(ImportGdeltTest, MapsActorsKindsWeightsAndEvidence) {
 
   const Observation* un = run.Find("gdelt-700006");  // a known group, without a country
   ASSERT_NE(un, nullptr);
-  EXPECT_EQ(un->source, "united-nations");
-  EXPECT_EQ(un->source_country, "");
+  EXPECT_EQ(std::string(un->source), "united-nations");
+  EXPECT_EQ(std::string(un->source_country), "");
   EXPECT_EQ(un->kind, RelationKind::kMediate);
 
   // The made-up actors carry their kind and their role in their state.
@@ -137,11 +137,11 @@ TEST(ImportGdeltTest, MapsActorsKindsWeightsAndEvidence) {
 
 TEST(ImportGdeltTest, TheDictionaryJoinsStatesAndNamesToTheBundledGraph) {
   ImportRun run = Import({kGdeltFixture}, Gdelt(), /*dict=*/true);
-  EXPECT_EQ(run.Find("gdelt-700001")->source, "russia");
-  EXPECT_EQ(run.Find("gdelt-700001")->target, "libya-reb");
-  EXPECT_EQ(run.Find("gdelt-700001")->target_name, "Rebels (Libya)");
-  EXPECT_EQ(run.Find("gdelt-700006")->source, "un");
-  EXPECT_EQ(run.Find("gdelt-700017")->source, "romania");  // legacy code ROM
+  EXPECT_EQ(std::string(run.Find("gdelt-700001")->source), "russia");
+  EXPECT_EQ(std::string(run.Find("gdelt-700001")->target), "libya-reb");
+  EXPECT_EQ(std::string(run.Find("gdelt-700001")->target_name), "Rebels (Libya)");
+  EXPECT_EQ(std::string(run.Find("gdelt-700006")->source), "un");
+  EXPECT_EQ(std::string(run.Find("gdelt-700017")->source), "romania");  // legacy code ROM
   for (const Actor& a : run.created) {
     EXPECT_NE(a.id, "russia") << "dictionary actors are not made up again";
   }
@@ -158,7 +158,7 @@ TEST(ImportGdeltTest, ReimportingGivesTheSameIdsAndDistinctEventsStayDistinct) {
                                            GdeltRow("2", "20200113", rus, tur, "042") + "\n");
   ImportRun twins = Import({dir.path() + "/twins.CSV"}, Gdelt());
   ASSERT_EQ(twins.observations.size(), 2u);
-  EXPECT_NE(twins.observations[0].id, twins.observations[1].id);
+  EXPECT_NE(std::string(twins.observations[0].id), std::string(twins.observations[1].id));
   ActorGraph graph;
   for (const Observation& o : twins.observations) EXPECT_TRUE(*graph.AddObservation(o));
   for (const Observation& o : twins.observations) EXPECT_FALSE(*graph.AddObservation(o));
@@ -293,7 +293,7 @@ TEST(ImportGdeltTest, DateWindowConfidenceAndExtendedKindsFilter) {
   ImportRun protest = Import({dir.path() + "/protest.CSV"}, extended);
   ASSERT_EQ(protest.observations.size(), 1u);
   EXPECT_EQ(protest.observations[0].kind, RelationKind::kCriticize);
-  EXPECT_EQ(protest.observations[0].cameo, "141");
+  EXPECT_EQ(std::string(protest.observations[0].cameo), "141");
 }
 
 TEST(ImportGdeltTest, AnIcewsFileIsRecognisedAndRefused) {
@@ -329,28 +329,28 @@ TEST(ImportIcewsTest, ReadsTheFixtureByHeaderNames) {
 
   const Observation* endorse = run.Find("icews-26000001-2020-01-08");
   ASSERT_NE(endorse, nullptr);
-  EXPECT_EQ(endorse->source, "russia");
-  EXPECT_EQ(endorse->source_country, "RUS");
-  EXPECT_EQ(endorse->target, "haftar");  // a dictionary person, by name
+  EXPECT_EQ(std::string(endorse->source), "russia");
+  EXPECT_EQ(std::string(endorse->source_country), "RUS");
+  EXPECT_EQ(std::string(endorse->target), "haftar");  // a dictionary person, by name
   EXPECT_EQ(endorse->kind, RelationKind::kSupport);
   EXPECT_DOUBLE_EQ(endorse->weight, 3.4);
   EXPECT_DOUBLE_EQ(endorse->confidence, 0.5);
-  EXPECT_EQ(endorse->evidence.doc, "icews-story-51000001");
-  EXPECT_EQ(endorse->evidence.sentence, "Russia Praise or endorse [051] Khalifa Haftar");
+  EXPECT_EQ(std::string(endorse->evidence.doc), "icews-story-51000001");
+  EXPECT_EQ(std::string(endorse->evidence.sentence), "Russia Praise or endorse [051] Khalifa Haftar");
 
   // Sector agents share ids with GDELT's state organs.
   const Observation* aid = run.Find("icews-26000002-2020-01-05");
   ASSERT_NE(aid, nullptr);
-  EXPECT_EQ(aid->source, "turkey-mil");
-  EXPECT_EQ(aid->target, "libya-gov");
+  EXPECT_EQ(std::string(aid->source), "turkey-mil");
+  EXPECT_EQ(std::string(aid->target), "libya-gov");
   // The same Event ID on two dates: two events.
   EXPECT_NE(run.Find("icews-26000003-2020-01-20"), nullptr);
   EXPECT_NE(run.Find("icews-26000003-2020-01-21"), nullptr);
   // "42" lost its leading zero on the way.
   ASSERT_NE(run.Find("icews-26000005-2020-01-13"), nullptr);
-  EXPECT_EQ(run.Find("icews-26000005-2020-01-13")->cameo, "042");
+  EXPECT_EQ(std::string(run.Find("icews-26000005-2020-01-13")->cameo), "042");
   EXPECT_EQ(run.Find("icews-26000005-2020-01-13")->kind, RelationKind::kMeet);
-  EXPECT_EQ(run.Find("icews-26000010-2020-01-16")->source, "libya-reb");
+  EXPECT_EQ(std::string(run.Find("icews-26000010-2020-01-16")->source), "libya-reb");
 
   std::map<std::string, Actor> made;
   for (const Actor& a : run.created) made[a.id] = a;
@@ -412,9 +412,9 @@ TEST(ImportGraphTest, EveryImportedLineLoadsIntoTheActorGraph) {
         AppendRelationJson(o, line);
         auto parsed = ParseRelationLine(line);
         ASSERT_TRUE(parsed.ok()) << parsed.status() << "\n" << line;
-        EXPECT_EQ(parsed->id, o.id);
-        EXPECT_EQ(parsed->source, o.source);
-        EXPECT_EQ(parsed->target, o.target);
+        EXPECT_EQ(std::string(parsed->id), std::string(o.id));
+        EXPECT_EQ(std::string(parsed->source), std::string(o.source));
+        EXPECT_EQ(std::string(parsed->target), std::string(o.target));
         EXPECT_EQ(parsed->kind, o.kind);
         EXPECT_EQ(parsed->date, o.date);
         auto added = graph.AddObservation(*std::move(parsed));

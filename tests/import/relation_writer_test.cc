@@ -89,7 +89,7 @@ TEST(ImportRelationWriterTest, ReplacesBytesThatAreNotUtf8) {
   const std::string line = Written(o);
   auto parsed = ParseRelationLine(line);
   ASSERT_TRUE(parsed.ok()) << parsed.status() << "\n" << line;
-  EXPECT_EQ(parsed->source_name, "bad \xEF\xBF\xBD( and \xEF\xBF\xBD end");
+  EXPECT_EQ(std::string(parsed->source_name), "bad \xEF\xBF\xBD( and \xEF\xBF\xBD end");
 }
 
 }  // namespace

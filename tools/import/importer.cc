@@ -395,7 +395,7 @@ RowResult Importer::MapIcews(std::string_view line, Observation& out, std::strin
   out.cameo = cameo;
   const std::string_view story = col(icews_.story_id);
   out.evidence.doc = IsEventId(story) ? StrCat("icews-story-", story) : out.id;
-  out.evidence.url.clear();
+  out.evidence.url = "";
   const std::string_view text = col(icews_.event_text);
   out.evidence.sentence =
       StrCat(col(icews_.source_name), " ", text.empty() ? RelationKindName(kind) : text, " [",
