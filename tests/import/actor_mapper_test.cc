@@ -22,14 +22,14 @@ Actor DictActor(std::string id, ActorKind kind, std::string name, std::string co
 class ImportActorMapperTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dict_.AddDictionaryActor(DictActor("russia", ActorKind::kState, "Russia", "RUS",
-                                       {"Russian Federation"}));
+    dict_.AddDictionaryActor(
+        DictActor("russia", ActorKind::kState, "Russia", "RUS", {"Russian Federation"}));
     dict_.AddDictionaryActor(DictActor("romania", ActorKind::kState, "Romania", "ROU"));
     dict_.AddDictionaryActor(
         DictActor("un", ActorKind::kIgo, "United Nations", "", {"UN", "U.N."}));
     dict_.AddDictionaryActor(DictActor("georgia", ActorKind::kState, "Georgia", "GEO"));
-    dict_.AddDictionaryActor(DictActor("georgia-band", ActorKind::kOther, "Georgia Band", "",
-                                       {"Georgia"}));
+    dict_.AddDictionaryActor(
+        DictActor("georgia-band", ActorKind::kOther, "Georgia Band", "", {"Georgia"}));
     dict_.AddDictionaryActor(DictActor("alpha", ActorKind::kOther, "Alpha One", "", {"Echo"}));
     dict_.AddDictionaryActor(DictActor("bravo", ActorKind::kOther, "Bravo Two", "", {"Echo"}));
   }
@@ -101,7 +101,8 @@ TEST_F(ImportActorMapperTest, UnknownNamesBecomeSlugsWithTheirStateAndRole) {
   }
   ASSERT_EQ(made.roles.size(), 1u);
   EXPECT_EQ(made.roles[0].target, "tur");
-  EXPECT_TRUE(plain_.Named("?!", ActorKind::kOther, nullptr, RelationKind::kUnspecified).id.empty());
+  EXPECT_TRUE(
+      plain_.Named("?!", ActorKind::kOther, nullptr, RelationKind::kUnspecified).id.empty());
 }
 
 TEST_F(ImportActorMapperTest, UnresolvedCountryNamesAreCounted) {

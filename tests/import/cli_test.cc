@@ -54,9 +54,9 @@ TEST(ImportCliTest, GdeltToStdoutParsesAndExitsZeroDespiteBadRows) {
 TEST(ImportCliTest, IcewsWithTheDictionaryWritesRelationsAndActors) {
   TempDir dir;
   const std::string out = dir.path() + "/icews.jsonl", actors = dir.path() + "/actors.jsonl";
-  CommandResult r = Import("icews --dict " + kDataDir + " -o " + out + " --actors-out " + actors +
-                               " " + kIcewsFixture,
-                           true);
+  CommandResult r = Import(
+      "icews --dict " + kDataDir + " -o " + out + " --actors-out " + actors + " " + kIcewsFixture,
+      true);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(ExpectRelations(ReadFile(out)), 7u);
   std::vector<std::string> actor_lines = Lines(ReadFile(actors));
@@ -84,7 +84,8 @@ TEST(ImportCliTest, ZippedAndPipedInputGiveTheSameLines) {
   CommandResult piped = RunCommand("cat " + zip + " | " + kImport + " gdelt - 2>/dev/null");
   EXPECT_EQ(piped.exit_code, 0);
   EXPECT_EQ(piped.output, plain);
-  CommandResult gz = RunCommand("gzip -c " + kGdeltFixture + " | " + kImport + " gdelt - 2>/dev/null");
+  CommandResult gz =
+      RunCommand("gzip -c " + kGdeltFixture + " | " + kImport + " gdelt - 2>/dev/null");
   EXPECT_EQ(gz.output, plain);
 }
 
@@ -113,9 +114,9 @@ TEST(ImportCliTest, ExitCodesSayWhetherEveryFileWasRead) {
   EXPECT_EQ(Import("gdelt 2>/dev/null").exit_code, 1);
   EXPECT_EQ(Import("csv " + kGdeltFixture + " 2>/dev/null").exit_code, 1);
   EXPECT_EQ(Import("gdelt --since 2020-13-01 " + kGdeltFixture + " 2>/dev/null").exit_code, 1);
-  EXPECT_EQ(Import("gdelt --dict " + dir.path() + "/none " + kGdeltFixture + " 2>/dev/null")
-                .exit_code,
-            1);
+  EXPECT_EQ(
+      Import("gdelt --dict " + dir.path() + "/none " + kGdeltFixture + " 2>/dev/null").exit_code,
+      1);
   EXPECT_EQ(Import("icews " + kGdeltFixture + " 2>/dev/null").exit_code, 1);
 }
 
@@ -141,13 +142,15 @@ TEST(ImportCliTest, TheServerLoadsTheImportedFiles) {
                 .exit_code,
             0);
   const std::string db = dir.path() + "/test.db";
-  std::vector<std::string> args = {"--db",     db,     "--no-seed", "--actors", kDataDir + "/actors",
-                                   "--actors", actors, "--import",  rel};
+  std::vector<std::string> args = {
+      "--db",     db,     "--no-seed", "--actors", kDataDir + "/actors",
+      "--actors", actors, "--import",  rel};
   {
     ::actorgraph::testing::ServerProcess server(ACTORGRAPH_SERVER_BIN, args);
     ASSERT_NE(server.port(), 0) << server.log();
-    EXPECT_NE(server.log().find("imported " + rel + ": 10 new, 0 already present, 0 rejected lines"),
-              std::string::npos)
+    EXPECT_NE(
+        server.log().find("imported " + rel + ": 10 new, 0 already present, 0 rejected lines"),
+        std::string::npos)
         << server.log();
     EXPECT_EQ(server.Stop(), 0);
   }

@@ -194,46 +194,47 @@ TEST_P(ImportGdeltSignTest, KindAndSignFollowTheEventCode) {
   EXPECT_TRUE(ParseRelationLine(RelationToJsonLine(o)).ok()) << c.code;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Codes, ImportGdeltSignTest,
-    ::testing::Values(SignCase{"051", "3.4", RelationKind::kSupport, 3.4},
-                      SignCase{"043", "2.8", RelationKind::kMeet, 2.8},
-                      SignCase{"046", "7.0", RelationKind::kMediate, 7.0},
-                      SignCase{"057", "8.0", RelationKind::kCooperate, 8.0},
-                      SignCase{"0622", "7.4", RelationKind::kAid, 7.4},
-                      SignCase{"112", "-2.0", RelationKind::kCriticize, -2.0},
-                      SignCase{"112", "2.0", RelationKind::kCriticize, -2.0},
-                      SignCase{"128", "-4.0", RelationKind::kReject, -4.0},
-                      SignCase{"150", "-7.2", RelationKind::kThreaten, -7.2},
-                      SignCase{"163", "-8.0", RelationKind::kSanction, -8.0},
-                      SignCase{"193", "-10", RelationKind::kFight, -10.0},
-                      SignCase{"036", "0", RelationKind::kSupport, 3.5},
-                      SignCase{"190", "", RelationKind::kFight, -10.0}),
-    [](const ::testing::TestParamInfo<SignCase>& info) {
-      return "Case" + std::to_string(info.index) + "Code" + info.param.code;
-    });
+INSTANTIATE_TEST_SUITE_P(Codes, ImportGdeltSignTest,
+                         ::testing::Values(SignCase{"051", "3.4", RelationKind::kSupport, 3.4},
+                                           SignCase{"043", "2.8", RelationKind::kMeet, 2.8},
+                                           SignCase{"046", "7.0", RelationKind::kMediate, 7.0},
+                                           SignCase{"057", "8.0", RelationKind::kCooperate, 8.0},
+                                           SignCase{"0622", "7.4", RelationKind::kAid, 7.4},
+                                           SignCase{"112", "-2.0", RelationKind::kCriticize, -2.0},
+                                           SignCase{"112", "2.0", RelationKind::kCriticize, -2.0},
+                                           SignCase{"128", "-4.0", RelationKind::kReject, -4.0},
+                                           SignCase{"150", "-7.2", RelationKind::kThreaten, -7.2},
+                                           SignCase{"163", "-8.0", RelationKind::kSanction, -8.0},
+                                           SignCase{"193", "-10", RelationKind::kFight, -10.0},
+                                           SignCase{"036", "0", RelationKind::kSupport, 3.5},
+                                           SignCase{"190", "", RelationKind::kFight, -10.0}),
+                         [](const ::testing::TestParamInfo<SignCase>& info) {
+                           return "Case" + std::to_string(info.index) + "Code" + info.param.code;
+                         });
 
 TEST(ImportGdeltTest, BadBytesAndBadFieldsAreReportedWithTheirLineNumbers) {
   TempDir dir;
   const GdeltActor rus{"RUS", "RUSSIA", "RUS", "", ""}, tur{"TUR", "TURKEY", "TUR", "", ""};
   std::string good = GdeltRow("1", "20200113", rus, tur, "042");
-  std::string bad_utf8 = GdeltRow("2", "20200113", {"RUS", "MOSC\xC3(W", "RUS", "", ""}, tur, "042");
+  std::string bad_utf8 =
+      GdeltRow("2", "20200113", {"RUS", "MOSC\xC3(W", "RUS", "", ""}, tur, "042");
   std::string nul = good;
   nul[3] = '\0';
   std::string garbage = "\x89PNG\r\n\x1a\n\x01\x02";
   std::string bad_country = GdeltRow("5", "20200113", {"RU", "RUSSIA", "RU", "", ""}, tur, "042");
   std::string bad_code = GdeltRow("6", "20200113", rus, tur, "ABC");
   std::string bad_count = GdeltRow("7", "20200113", rus, tur, "042", "1.0", "many");
-  WriteFile(dir.path() + "/mixed.CSV", good + "\n" + bad_utf8 + "\n" + nul + "\n" + garbage +
-                                           "\n" + bad_country + "\n" + bad_code + "\n" +
-                                           bad_count + "\n" + good + "\n");
+  WriteFile(dir.path() + "/mixed.CSV", good + "\n" + bad_utf8 + "\n" + nul + "\n" + garbage + "\n" +
+                                           bad_country + "\n" + bad_code + "\n" + bad_count + "\n" +
+                                           good + "\n");
   ImportRun run = Import({dir.path() + "/mixed.CSV"}, Gdelt());
   ASSERT_TRUE(run.status.ok()) << run.status;
   std::vector<std::string> where;
   for (const std::string& r : run.reports) {
     where.push_back(r.substr(dir.path().size() + 11));  // after "/mixed.CSV:"
   }
-  const std::string columns = "expected 61 tab-separated columns (a GDELT 2.0 event export), found 1";
+  const std::string columns =
+      "expected 61 tab-separated columns (a GDELT 2.0 event export), found 1";
   EXPECT_EQ(where, (std::vector<std::string>{
                        "2: invalid UTF-8",
                        "3: binary data (a NUL byte) in the row",
@@ -336,7 +337,8 @@ TEST(ImportIcewsTest, ReadsTheFixtureByHeaderNames) {
   EXPECT_DOUBLE_EQ(endorse->weight, 3.4);
   EXPECT_DOUBLE_EQ(endorse->confidence, 0.5);
   EXPECT_EQ(std::string(endorse->evidence.doc), "icews-story-51000001");
-  EXPECT_EQ(std::string(endorse->evidence.sentence), "Russia Praise or endorse [051] Khalifa Haftar");
+  EXPECT_EQ(std::string(endorse->evidence.sentence),
+            "Russia Praise or endorse [051] Khalifa Haftar");
 
   // Sector agents share ids with GDELT's state organs.
   const Observation* aid = run.Find("icews-26000002-2020-01-05");

@@ -50,11 +50,10 @@ TEST(ImportRelationWriterTest, WritesTheBytesOfRelationToJsonLine) {
 
 TEST(ImportRelationWriterTest, EscapesStringsTheSameWay) {
   Observation o = Sample();
-  for (std::string text :
-       {std::string("quote \" backslash \\ slash / tab \t newline \n cr \r"),
-        std::string("bell \x07 backspace \b formfeed \f unit \x1f del \x7f"),
-        std::string("Türkiye, Erdoğan, Łódź, 北京, emoji \xF0\x9F\x8C\x8D"),
-        std::string("nul \0 inside", 13), std::string()}) {
+  for (std::string text : {std::string("quote \" backslash \\ slash / tab \t newline \n cr \r"),
+                           std::string("bell \x07 backspace \b formfeed \f unit \x1f del \x7f"),
+                           std::string("Türkiye, Erdoğan, Łódź, 北京, emoji \xF0\x9F\x8C\x8D"),
+                           std::string("nul \0 inside", 13), std::string()}) {
     o.evidence.sentence = text;
     o.source_name = text;
     EXPECT_EQ(Written(o), RelationToJsonLine(o)) << text;

@@ -30,7 +30,8 @@ inline std::string ReadFile(const std::string& path) {
 }
 
 inline void WriteFile(const std::string& path, std::string_view bytes) {
-  std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 inline std::vector<std::string> Lines(const std::string& text) {
@@ -81,8 +82,8 @@ inline std::string Zip(const std::vector<std::pair<std::string, std::string>>& e
   std::string out, central;
   for (const auto& [name, contents] : entries) {
     const uint32_t offset = static_cast<uint32_t>(out.size());
-    const uint32_t crc = static_cast<uint32_t>(
-        crc32(0, reinterpret_cast<const Bytef*>(contents.data()), static_cast<uInt>(contents.size())));
+    const uint32_t crc = static_cast<uint32_t>(crc32(
+        0, reinterpret_cast<const Bytef*>(contents.data()), static_cast<uInt>(contents.size())));
     const std::string data = options.stored ? contents : Deflate(contents, -15);
     const uint16_t method = options.stored ? 0 : 8;
     const uint16_t flags = options.data_descriptor ? 0x08 : 0;
@@ -138,8 +139,8 @@ struct GdeltActor {
 };
 
 // A 61-column GDELT 2.0 row with the given fields; the rest plausible filler.
-inline std::string GdeltRow(std::string_view event_id, std::string_view date,
-                            const GdeltActor& a1, const GdeltActor& a2, std::string_view code,
+inline std::string GdeltRow(std::string_view event_id, std::string_view date, const GdeltActor& a1,
+                            const GdeltActor& a2, std::string_view code,
                             std::string_view goldstein = "1.0", std::string_view mentions = "1",
                             std::string_view sources = "1",
                             std::string_view url = "https://news.example.org/a") {

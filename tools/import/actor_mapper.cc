@@ -114,7 +114,8 @@ ActorRef ActorMapper::State(std::string_view cameo_country) {
 }
 
 ActorRef ActorMapper::StateNamed(std::string_view country_name) {
-  if (const Actor* a = FindInDictionary(country_name); a != nullptr && a->kind == ActorKind::kState) {
+  if (const Actor* a = FindInDictionary(country_name);
+      a != nullptr && a->kind == ActorKind::kState) {
     return RefOf(*a);
   }
   Actor a;

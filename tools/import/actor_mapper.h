@@ -74,8 +74,8 @@ class ActorMapper {
   static ActorRef RefOf(const Actor& a) { return {a.id, a.name, a.country}; }
 
   std::vector<Actor> dict_;
-  absl::flat_hash_map<std::string, int> by_iso_;   // ISO alpha-3 -> dictionary state
-  absl::flat_hash_map<std::string, int> by_name_;  // SlugId(id/name/alias) -> actor, -1 ambiguous
+  absl::flat_hash_map<std::string, int> by_iso_;     // ISO alpha-3 -> dictionary state
+  absl::flat_hash_map<std::string, int> by_name_;    // SlugId(id/name/alias) -> actor, -1 ambiguous
   absl::flat_hash_map<std::string, int> name_rank_;  // 0 id, 1 name, 2 alias: lower wins
   absl::flat_hash_map<std::string, Actor> created_;
   absl::flat_hash_map<std::string, int64_t> unresolved_countries_;

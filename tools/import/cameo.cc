@@ -64,18 +64,42 @@ struct Label {
   std::string_view code;
 };
 constexpr std::array<Label, 37> kLabels = {{
-    {"government", "GOV"},       {"military", "MIL"},        {"armed forces", "MIL"},
-    {"army", "MIL"},             {"police", "COP"},          {"police forces", "COP"},
-    {"intelligence", "SPY"},     {"judiciary", "JUD"},       {"court", "JUD"},
-    {"legislature", "LEG"},      {"parliament", "LEG"},      {"rebel", "REB"},
-    {"rebels", "REB"},           {"armed rebel", "REB"},     {"rebel group", "REB"},
-    {"insurgent", "INS"},        {"insurgents", "INS"},      {"separatist", "SEP"},
-    {"separatists", "SEP"},      {"militia", "UAF"},         {"militant", "UAF"},
-    {"armed gang", "UAF"},       {"opposition", "OPP"},      {"opposition activist", "OPP"},
-    {"political party", "PTY"},  {"citizen", "CVL"},         {"civilian", "CVL"},
-    {"civilians", "CVL"},        {"media", "MED"},           {"journalist", "MED"},
-    {"business", "BUS"},         {"criminal", "CRM"},        {"refugee", "REF"},
-    {"refugees", "REF"},         {"ngo", "NGO"},             {"peacekeeper", "PKO"},
+    {"government", "GOV"},
+    {"military", "MIL"},
+    {"armed forces", "MIL"},
+    {"army", "MIL"},
+    {"police", "COP"},
+    {"police forces", "COP"},
+    {"intelligence", "SPY"},
+    {"judiciary", "JUD"},
+    {"court", "JUD"},
+    {"legislature", "LEG"},
+    {"parliament", "LEG"},
+    {"rebel", "REB"},
+    {"rebels", "REB"},
+    {"armed rebel", "REB"},
+    {"rebel group", "REB"},
+    {"insurgent", "INS"},
+    {"insurgents", "INS"},
+    {"separatist", "SEP"},
+    {"separatists", "SEP"},
+    {"militia", "UAF"},
+    {"militant", "UAF"},
+    {"armed gang", "UAF"},
+    {"opposition", "OPP"},
+    {"opposition activist", "OPP"},
+    {"political party", "PTY"},
+    {"citizen", "CVL"},
+    {"civilian", "CVL"},
+    {"civilians", "CVL"},
+    {"media", "MED"},
+    {"journalist", "MED"},
+    {"business", "BUS"},
+    {"criminal", "CRM"},
+    {"refugee", "REF"},
+    {"refugees", "REF"},
+    {"ngo", "NGO"},
+    {"peacekeeper", "PKO"},
     {"peacekeepers", "PKO"},
 }};
 
@@ -106,9 +130,8 @@ constexpr std::array<Region, 5> kLegacyCountries = {{
 }};
 
 bool AllDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
 }
 
 int RootOf(std::string_view digits) { return (digits[0] - '0') * 10 + (digits[1] - '0'); }

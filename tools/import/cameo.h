@@ -27,11 +27,11 @@ RelationKind KindOfCameo(std::string_view normalized_code, bool extended);
 
 // What a CAMEO actor type code ("GOV", "REB", "IGO") says about an actor.
 struct ActorType {
-  std::string_view code;    // "GOV"
-  std::string_view label;   // "Government": the display name is "Government (Russia)"
-  ActorKind kind;           // GOVERNMENT, ARMED_GROUP, IGO, ...
-  RelationKind role;        // kLeads / kMemberOf its state, or kUnspecified (no role)
-  bool organisation;        // names one organisation even without a country (IGO, NGO, UNO)
+  std::string_view code;   // "GOV"
+  std::string_view label;  // "Government": the display name is "Government (Russia)"
+  ActorKind kind;          // GOVERNMENT, ARMED_GROUP, IGO, ...
+  RelationKind role;       // kLeads / kMemberOf its state, or kUnspecified (no role)
+  bool organisation;       // names one organisation even without a country (IGO, NGO, UNO)
 };
 
 // The type for a code (any case), or nullptr for codes not in CAMEO's type list.

@@ -121,9 +121,8 @@ bool IsAscii(std::string_view s) {
 }
 
 bool IsCodeField(std::string_view s, size_t max) {
-  return s.size() <= max && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return absl::ascii_isalnum(c);
-  });
+  return s.size() <= max &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return absl::ascii_isalnum(c); });
 }
 
 // A kind for a named ICEWS actor from its sectors ("Government,Executive", "Rebels").
@@ -219,12 +218,18 @@ absl::Status Importer::SetIcewsHeader(std::string_view header) {
     bool required;
   };
   const Want wants[] = {
-      {"event id", &c.event_id, true},         {"event date", &c.date, true},
-      {"source name", &c.source_name, true},   {"source sectors", &c.source_sectors, false},
-      {"source country", &c.source_country, false}, {"event text", &c.event_text, false},
-      {"cameo code", &c.cameo, true},          {"intensity", &c.intensity, false},
-      {"target name", &c.target_name, true},   {"target sectors", &c.target_sectors, false},
-      {"target country", &c.target_country, false}, {"story id", &c.story_id, false},
+      {"event id", &c.event_id, true},
+      {"event date", &c.date, true},
+      {"source name", &c.source_name, true},
+      {"source sectors", &c.source_sectors, false},
+      {"source country", &c.source_country, false},
+      {"event text", &c.event_text, false},
+      {"cameo code", &c.cameo, true},
+      {"intensity", &c.intensity, false},
+      {"target name", &c.target_name, true},
+      {"target sectors", &c.target_sectors, false},
+      {"target country", &c.target_country, false},
+      {"story id", &c.story_id, false},
   };
   for (int i = 0; i < c.count; ++i) {
     const std::string name = FoldHeader(fields_[i]);
@@ -254,8 +259,7 @@ RowResult Importer::MapRow(std::string_view line, Observation& out, std::string&
     error = "invalid UTF-8";
     r = RowResult::kMalformed;
   } else {
-    r = options_.format == Format::kGdelt ? MapGdelt(line, out, error)
-                                          : MapIcews(line, out, error);
+    r = options_.format == Format::kGdelt ? MapGdelt(line, out, error) : MapIcews(line, out, error);
   }
   if (r == RowResult::kMalformed) ++stats_.malformed;
   if (r == RowResult::kObservation) ++stats_.written;
@@ -266,8 +270,8 @@ RowResult Importer::MapGdelt(std::string_view line, Observation& out, std::strin
   SplitTabs(line, fields_);
   const auto& f = fields_;
   if (f.size() != kGdeltColumns) {
-    error = StrCat("expected 61 tab-separated columns (a GDELT 2.0 event export), found ",
-                   f.size());
+    error =
+        StrCat("expected 61 tab-separated columns (a GDELT 2.0 event export), found ", f.size());
     if (f.size() == 57 || f.size() == 58) error += "; GDELT 1.0 files have 57 or 58";
     return RowResult::kMalformed;
   }
@@ -338,8 +342,8 @@ RowResult Importer::MapGdelt(std::string_view line, Observation& out, std::strin
     std::string_view name = f[base + kName], code = f[base + kCode];
     return StrCat(name.empty() ? code : name, " (", code, ")");
   };
-  out.evidence.sentence = StrCat(who(kActor1), " ", RelationKindName(kind), " [", cameo, "] ",
-                                 who(kActor2));
+  out.evidence.sentence =
+      StrCat(who(kActor1), " ", RelationKindName(kind), " [", cameo, "] ", who(kActor2));
   return r;
 }
 
@@ -383,10 +387,10 @@ RowResult Importer::MapIcews(std::string_view line, Observation& out, std::strin
     ++stats_.no_kind_by_root[CameoRoot(cameo)];
     return Skipped(Skip::kNoKind);
   }
-  const Resolved& source = IcewsActor(col(icews_.source_name), col(icews_.source_sectors),
-                                      col(icews_.source_country));
-  const Resolved& target = IcewsActor(col(icews_.target_name), col(icews_.target_sectors),
-                                      col(icews_.target_country));
+  const Resolved& source =
+      IcewsActor(col(icews_.source_name), col(icews_.source_sectors), col(icews_.source_country));
+  const Resolved& target =
+      IcewsActor(col(icews_.target_name), col(icews_.target_sectors), col(icews_.target_country));
   // ICEWS gives no mention or source counts: every event counts as one mention in one source.
   RowResult r = Finish(source, target, kind, date, intensity, ConfidenceFromCounts(1, 1), out);
   if (r != RowResult::kObservation) return r;
@@ -550,8 +554,9 @@ absl::Status Importer::ImportFile(const std::string& path,
     } else if (options_.format == Format::kGdelt && reader.line_number() == 1 &&
                FoldHeader(line).find("cameo code") != std::string::npos) {
       return absl::FailedPreconditionError(
-          StrCat(path, ":1: a header line naming ICEWS columns; this is an ICEWS file "
-                       "(use `actorgraph-import icews`)"));
+          StrCat(path,
+                 ":1: a header line naming ICEWS columns; this is an ICEWS file "
+                 "(use `actorgraph-import icews`)"));
     } else {
       const RowResult r = MapRow(line, obs, error);
       if (r == RowResult::kObservation) emit(obs);
@@ -559,15 +564,14 @@ absl::Status Importer::ImportFile(const std::string& path,
       report(StrCat(path, ":", reader.line_number(), ": ", error));
     }
     if (options_.max_errors > 0 && stats_.malformed >= options_.max_errors) {
-      return absl::ResourceExhaustedError(
-          StrCat(path, ":", reader.line_number(), ": stopped after ", stats_.malformed,
-                 " malformed rows (--max-errors)"));
+      return absl::ResourceExhaustedError(StrCat(path, ":", reader.line_number(),
+                                                 ": stopped after ", stats_.malformed,
+                                                 " malformed rows (--max-errors)"));
     }
   }
   if (!reader.status().ok()) {
-    return absl::Status(reader.status().code(),
-                        StrCat(path, ": after line ", reader.line_number(), ": ",
-                               AsStd(reader.status().message())));
+    return absl::Status(reader.status().code(), StrCat(path, ": after line ", reader.line_number(),
+                                                       ": ", AsStd(reader.status().message())));
   }
   if (std::string w = reader.warning(); !w.empty()) report(StrCat(path, ": ", w));
   if (need_header && reader.line_number() > 0) {

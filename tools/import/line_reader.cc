@@ -85,8 +85,8 @@ uint32_t Le32(const unsigned char* p) {
 }
 uint16_t Le16(const unsigned char* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
 
-constexpr uint32_t kZipLocalHeader = 0x04034b50;   // "PK\3\4"
-constexpr uint32_t kZipDataDescriptor = 0x08074b50;  // "PK\7\8"
+constexpr uint32_t kZipLocalHeader = 0x04034b50;      // "PK\3\4"
+constexpr uint32_t kZipDataDescriptor = 0x08074b50;   // "PK\7\8"
 constexpr uint32_t kZipCentralDir = 0x02014b50;       // "PK\1\2"
 constexpr uint32_t kZipEndOfCentralDir = 0x06054b50;  // "PK\5\6"
 
@@ -210,13 +210,13 @@ class InflateSource : public ByteSource {
       }
     }
     if (crc_ != expected) {
-      status_ = absl::DataLossError(StrCat("zip entry \"", entry_.name,
-                                           "\" fails its CRC-32 check (corrupt archive)"));
+      status_ = absl::DataLossError(
+          StrCat("zip entry \"", entry_.name, "\" fails its CRC-32 check (corrupt archive)"));
       return;
     }
     if (in_->Want(4) >= 4 && Le32(in_->data()) == kZipLocalHeader) {
-      warning_ = StrCat("zip archive has more than one entry; read only the first, \"",
-                        entry_.name, "\"");
+      warning_ =
+          StrCat("zip archive has more than one entry; read only the first, \"", entry_.name, "\"");
     }
   }
 

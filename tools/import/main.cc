@@ -189,10 +189,9 @@ void PrintSummary(std::string_view command, const ImportStats& st, const ActorMa
   }
   std::cerr << "  actors: " << actors.created_count() << " made up by the import"
             << (actors_out.empty() ? " (--actors-out writes them)" : "")
-            << (actors.dictionary_size() > 0
-                    ? StrCat(", the rest from the dictionary (", actors.dictionary_size(),
-                             " actors)")
-                    : std::string(", no --dict"))
+            << (actors.dictionary_size() > 0 ? StrCat(", the rest from the dictionary (",
+                                                      actors.dictionary_size(), " actors)")
+                                             : std::string(", no --dict"))
             << "\n";
   if (!actors.unresolved_countries().empty()) {
     std::vector<std::pair<int64_t, std::string>> top;
