@@ -73,6 +73,8 @@ TEST_F(ImportActorMapperTest, RegionsAreActorsWithoutACountry) {
   EXPECT_EQ(africa.id, "africa");
   EXPECT_EQ(africa.country, "");
   EXPECT_EQ(dict_.CreatedActors()[0].kind, ActorKind::kOther);
+  EXPECT_EQ(dict_.Sector(africa, *FindActorType("GOV")).id, "africa-gov");
+  EXPECT_TRUE(dict_.CreatedActors()[1].roles.empty()) << "no role in a region";
 }
 
 TEST_F(ImportActorMapperTest, NamesResolveThroughAliasesIgnoringCase) {

@@ -139,7 +139,10 @@ ActorRef ActorMapper::Sector(const ActorRef& state, const ActorType& type) {
   a.name = StrCat(type.label, " (", state.name, ")");
   a.kind = type.kind;
   a.country = state.country;
-  if (type.role != RelationKind::kUnspecified) {
+  // A region ("Government (Africa)") is no state to hold a role in.
+  auto made = created_.find(state.id);
+  const bool region = made != created_.end() && made->second.kind != ActorKind::kState;
+  if (type.role != RelationKind::kUnspecified && !region) {
     Role r;
     r.target = state.id;
     r.kind = type.role;

@@ -47,7 +47,7 @@ class ActorMapper {
   // code (counted in unresolved_countries()). "" gives no actor.
   ActorRef StateNamed(std::string_view country_name);
   // The organ or sector `type` of `state` ("russia-gov", named "Government (Russia)"), with
-  // the type's kind and its role in the state.
+  // the type's kind and its role in the state (none in a region).
   ActorRef Sector(const ActorRef& state, const ActorType& type);
   // A sector with no CAMEO type ("egypt-protester", "Protester (Egypt)"), kind OTHER.
   ActorRef Sector(const ActorRef& state, std::string_view label);
