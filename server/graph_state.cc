@@ -62,8 +62,25 @@ absl::StatusOr<IngestResult> GraphState::Ingest(std::vector<Observation> batch) 
     need(o.source, o.source_name, o.source_country);
     need(o.target, o.target_name, o.target_country);
   }
-  std::vector<int64_t> rows;
-  if (auto s = store_->Write(new_actors, batch, &rows); !s.ok()) return s;
+  // Only observations not stored yet go to the store: the graph holds every stored id.
+  std::vector<Observation> fresh;
+  std::vector<size_t> fresh_at;  // index in `batch`
+  {
+    std::unordered_set<std::string_view> ids;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (graph_.FindObservation(batch[i].id) != nullptr || !ids.insert(batch[i].id.view()).second) {
+        continue;
+      }
+      fresh_at.push_back(i);
+    }
+    fresh.reserve(fresh_at.size());
+    for (size_t i : fresh_at) fresh.push_back(batch[i]);  // shares the strings
+  }
+  std::vector<int64_t> fresh_rows;
+  if (auto s = store_->Write(new_actors, fresh, &fresh_rows); !s.ok()) return s;
+  std::vector<int64_t> rows(batch.size(), 0);
+  for (size_t k = 0; k < fresh_at.size(); ++k) rows[fresh_at[k]] = fresh_rows[k];
+  fresh.clear();
 
   IngestResult result;
   result.actors_created = static_cast<int64_t>(new_actors.size());

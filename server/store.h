@@ -28,6 +28,7 @@ namespace actorgraph {
 struct StoreOptions {
   bool read_only = false;    // open without write access: every write is UNAVAILABLE
   int64_t max_bytes = 0;     // refuse to grow past this (RESOURCE_EXHAUSTED); 0 = no cap
+  int64_t cache_mb = 128;    // SQLite page cache of the writing connection
 };
 
 // One committed change, in version order.
@@ -59,9 +60,11 @@ class Store {
   absl::Status LoadInto(ActorGraph& graph, const LoadOptions& options);
   absl::Status LoadInto(ActorGraph& graph) { return LoadInto(graph, LoadOptions()); }
 
-  // In one transaction: upserts `actors`, then inserts the `observations` not yet stored (by
-  // id), logging a change for each. `rows[i]` is the stored row of observations[i], or 0 when
-  // it was stored before. On any error the transaction is rolled back and nothing is stored:
+  // In one transaction: upserts `actors`, then inserts `observations`, logging a change for
+  // each; `rows[i]` is the stored row of observations[i]. The caller passes only observations
+  // not stored yet (ids are unique; GraphState checks them against the graph, which holds
+  // every stored id, so the store keeps no id index). On any error the transaction is rolled
+  // back and nothing is stored:
   // RESOURCE_EXHAUSTED (disk or quota full), UNAVAILABLE (read-only, locked, I/O error).
   absl::Status Write(const std::vector<Actor>& actors,
                      const std::vector<Observation>& observations, std::vector<int64_t>* rows);
