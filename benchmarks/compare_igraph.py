@@ -282,6 +282,15 @@ def run_size(args, lib, actors, observations, tmp):
                  "note": f"ours p50 {p['p50_ms']:.3f} ms/query; igraph and networkx calls are "
                          "Python loops (per-call overhead included)"})
 
+    ref = ours["reference_bfs"]
+    rows.append({"measure": "shortest path, same pairs: bidirectional BFS on adjacency lists "
+                            "(C++ reference in actorgraph_algo_bench, NOT FindPaths)",
+                 "ours": ref["seconds"], "igraph": ig_paths_seconds,
+                 "networkx": nx_paths_seconds,
+                 "networkx_extrapolated": len(nx_hops) < len(pairs),
+                 "agree": agree(ref["hops"], ig_hops),
+                 "note": f"p50 {ref['p50_ms']:.3f} ms/query: what a k=1 hop query could cost"})
+
     # PageRank.
     pr = ours["pagerank"]
     ig_pr, ig_pr_seconds = best_of(args.repeat, lambda: ig_directed.pagerank(
