@@ -206,6 +206,7 @@ class BidirectionalBfs {
     std::vector<uint32_t> frontier[2] = {{from}, {to}}, touched = {from, to};
     side_[from] = 1;
     side_[to] = 2;
+    depth_[from] = depth_[to] = 0;
     int result = -1, levels[2] = {0, 0};
     while (result < 0 && levels[0] + levels[1] < max_hops && !frontier[0].empty() &&
            !frontier[1].empty()) {

@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 
 import igraph
 import networkx as nx
@@ -420,6 +421,8 @@ def main():
     ap.add_argument("--json", help="also write all results here")
     args = ap.parse_args()
 
+    # Unreachable pairs are expected (and answered -1); igraph warns about each.
+    warnings.filterwarnings("ignore", message="Couldn't reach some vertices")
     lib = LibIgraph()
     check_ctypes_binding(lib)
     print(f"python-igraph {igraph.__version__} (C core {lib.version} via libigraph3 for "

@@ -183,30 +183,35 @@ BrandesPlan PlanSearches(Rows rows, bool directed, const std::vector<uint32_t>& 
 }  // namespace
 
 WeightedDigraph WeightedDigraph::FromEdges(uint32_t node_count, std::vector<Edge> edges) {
-  // A counting sort by source keeps each row in input order; a stable sort by target within
-  // the row then lines up parallel edges, which are summed in input order.
+  // A counting sort by source keeps each row in input order; parallel edges are then summed
+  // (in input order) into the first one's slot, found through a per-target mark, so no
+  // comparison sort is needed.
   std::vector<uint64_t> start(static_cast<size_t>(node_count) + 1, 0);
   for (const Edge& e : edges) ++start[e.source + 1];
   for (uint32_t v = 0; v < node_count; ++v) start[v + 1] += start[v];
   std::vector<std::pair<uint32_t, double>> by_row(edges.size());
-  std::vector<uint64_t> fill(start.begin(), start.end() - 1);
-  for (const Edge& e : edges) by_row[fill[e.source]++] = {e.target, e.weight};
+  {
+    std::vector<uint64_t> fill(start.begin(), start.end() - 1);
+    for (const Edge& e : edges) by_row[fill[e.source]++] = {e.target, e.weight};
+  }
   WeightedDigraph g;
   g.node_count = node_count;
   g.offsets.assign(static_cast<size_t>(node_count) + 1, 0);
   g.targets.reserve(edges.size());
   g.weights.reserve(edges.size());
+  std::vector<uint32_t> row_of_mark(node_count, UINT32_MAX);  // last row that saw the target
+  std::vector<uint64_t> slot(node_count);                      // and its index there
   for (uint32_t u = 0; u < node_count; ++u) {
-    const auto first = by_row.begin() + static_cast<ptrdiff_t>(start[u]);
-    const auto last = by_row.begin() + static_cast<ptrdiff_t>(start[u + 1]);
-    std::stable_sort(first, last, [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (auto it = first; it != last; ++it) {
-      if (it->first == u) continue;  // self loop
-      if (g.targets.size() > g.offsets[u] && g.targets.back() == it->first) {
-        g.weights.back() += it->second;
+    for (uint64_t i = start[u]; i < start[u + 1]; ++i) {
+      const auto [target, weight] = by_row[i];
+      if (target == u) continue;  // self loop
+      if (row_of_mark[target] == u) {
+        g.weights[slot[target]] += weight;
       } else {
-        g.targets.push_back(it->first);
-        g.weights.push_back(it->second);
+        row_of_mark[target] = u;
+        slot[target] = g.targets.size();
+        g.targets.push_back(target);
+        g.weights.push_back(weight);
       }
     }
     g.offsets[u + 1] = g.targets.size();

@@ -19,7 +19,8 @@ namespace actorgraph {
 inline constexpr int kMaxRankLimit = 1000;
 inline constexpr int kMaxBetweennessSamples = 100000;
 
-// A directed graph with non-negative edge weights, rows by source (CSR).
+// A directed graph with non-negative edge weights, rows by source (CSR); within a row the
+// targets are distinct, in no particular order.
 struct WeightedDigraph {
   struct Edge {
     uint32_t source = 0;
@@ -31,7 +32,8 @@ struct WeightedDigraph {
   std::vector<uint32_t> targets;
   std::vector<double> weights;
 
-  // Sums parallel edges; drops self loops. Weights must be >= 0.
+  // Sums parallel edges (in input order); drops self loops. Rows keep their targets in order
+  // of first appearance in `edges`. Weights must be >= 0.
   static WeightedDigraph FromEdges(uint32_t node_count, std::vector<Edge> edges);
 };
 

@@ -21,6 +21,16 @@ WeightedDigraph Digraph(uint32_t n, std::vector<WeightedDigraph::Edge> edges) {
   return WeightedDigraph::FromEdges(n, std::move(edges));
 }
 
+TEST(WeightedDigraphTest, FromEdgesSumsParallelEdgesAndDropsSelfLoops) {
+  WeightedDigraph g =
+      Digraph(4, {{2, 0, 1}, {0, 3, 2}, {0, 1, 1}, {2, 2, 5}, {0, 3, 0.5}, {3, 0, 4}, {0, 1, 3}});
+  EXPECT_EQ(g.node_count, 4u);
+  EXPECT_EQ(g.offsets, (std::vector<uint64_t>{0, 2, 2, 3, 4}));
+  // Row 0 in order of first appearance: 3 (2 + 0.5), then 1 (1 + 3).
+  EXPECT_EQ(g.targets, (std::vector<uint32_t>{3, 1, 0, 0}));
+  EXPECT_EQ(g.weights, (std::vector<double>{2.5, 4, 1, 4}));
+}
+
 TEST(PageRankTest, MatchesAHandComputationWithADanglingNode) {
   // a -> b, a -> c, b -> c; c has no way out. Solved by hand (linear system, d = 0.85).
   WeightedDigraph g = Digraph(3, {{0, 1, 1}, {0, 2, 1}, {1, 2, 1}});
