@@ -350,6 +350,11 @@ absl::StatusOr<std::vector<double>> Betweenness(const WeightedDigraph& g,
     std::vector<double> sigma(n, 0);  // shortest paths from the source
     std::vector<double> pull(n, 0);   // (1 + dependency) / sigma, once final
     std::vector<uint32_t> order(n);   // BFS order; [0, found) is filled
+    // The successors of order[i] (one level deeper) are succ[succ_start[i] .. [i + 1]),
+    // recorded on the way down so the way up reads only them, in sequence, instead of
+    // testing every neighbour's distance again.
+    std::vector<uint32_t> succ(rows.adj.size());
+    std::vector<uint64_t> succ_start(static_cast<size_t>(n) + 1);
     for (uint32_t lane = first_lane; lane < lanes; lane += threads) {
       std::vector<double>& out = lane_score[lane];
       for (size_t si = lane; si < plan.searches.size(); si += lanes) {
@@ -360,38 +365,39 @@ absl::StatusOr<std::vector<double>> Betweenness(const WeightedDigraph& g,
         // Once the whole component is found, the deepest level has nothing left to do: in a
         // small-world graph that level holds most nodes.
         const uint32_t component = pruned ? plan.core_component_size[s] : n + 1;
-        size_t found = 0;
+        size_t found = 0, scanned = 0;
+        uint64_t succ_count = 0;
         dist[s] = 0;
         sigma[s] = 1;
         order[found++] = s;
-        for (size_t head = 0; head < found; ++head) {
-          const uint32_t v = order[head];
+        for (; scanned < found; ++scanned) {
+          const uint32_t v = order[scanned];
           if (found == component && dist[v] == dist[order[found - 1]]) break;
           const int32_t next = dist[v] + 1;
           const double sv = sigma[v];
+          succ_start[scanned] = succ_count;
           for (uint64_t e = rows.offsets[v]; e < rows.offsets[v + 1]; ++e) {
             const uint32_t w = rows.adj[e];
             if (dist[w] < 0) {
               dist[w] = next;
               order[found++] = w;
             }
-            if (dist[w] == next) sigma[w] += sv;
+            if (dist[w] == next) {
+              sigma[w] += sv;
+              succ[succ_count++] = w;
+            }
           }
         }
-        // Dependencies in reverse BFS order, pulled from the successors one hop farther
-        // (already final), so only out-rows are needed. A node's leaves are successors whose
-        // pull is 1 / sigma of the node: together they add leaves[v] to its dependency.
-        const int32_t deepest = dist[order[found - 1]];
+        succ_start[scanned] = succ_count;
+        // Dependencies in reverse BFS order, pulled from the successors (already final). A
+        // node's leaves are successors whose pull is 1 / sigma of the node: together they
+        // add leaves[v] to its dependency. Nodes never scanned have no successors.
         for (size_t i = found; i-- > 0;) {
           const uint32_t v = order[i];
-          const int32_t next = dist[v] + 1;
           double dependency = pruned ? plan.leaves[v] : 0;
-          if (dist[v] != deepest) {
+          if (i < scanned) {
             double sum = 0;
-            for (uint64_t e = rows.offsets[v]; e < rows.offsets[v + 1]; ++e) {
-              const uint32_t w = rows.adj[e];
-              if (dist[w] == next) sum += pull[w];
-            }
+            for (uint64_t k = succ_start[i]; k < succ_start[i + 1]; ++k) sum += pull[succ[k]];
             dependency += sigma[v] * sum;
           }
           if (v != s) out[v] += search.weight * dependency;
