@@ -322,7 +322,7 @@ def run_size(args, lib, actors, observations, tmp):
                  "note": "ours includes building the activity CSR from the observations"})
     rows.append({"measure": "PageRank (algorithm only)", "ours": pr["seconds"],
                  "igraph": ig_arpack_seconds, "igraph_note": "ARPACK", "agree": pr_ok,
-                 "note": "igraph's faster implementation here"})
+                 "note": "igraph's other implementation"})
 
     # Betweenness.
     b = ours["betweenness"]
