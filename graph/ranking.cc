@@ -353,7 +353,8 @@ absl::StatusOr<std::vector<double>> Betweenness(const WeightedDigraph& g,
     // The successors of order[i] (one level deeper) are succ[succ_start[i] .. [i + 1]),
     // recorded on the way down so the way up reads only them, in sequence, instead of
     // testing every neighbour's distance again.
-    std::vector<uint32_t> succ(rows.adj.size());
+    // An undirected edge is a successor link in one direction at most.
+    std::vector<uint32_t> succ(options.directed ? rows.adj.size() : rows.adj.size() / 2 + 1);
     std::vector<uint64_t> succ_start(static_cast<size_t>(n) + 1);
     for (uint32_t lane = first_lane; lane < lanes; lane += threads) {
       std::vector<double>& out = lane_score[lane];

@@ -76,7 +76,8 @@ struct BetweennessOptions {
 // without replacement (partial Fisher-Yates), or every node in order when samples is 0 or
 // at least n. Lets a comparison run other tools from the very same sources.
 std::vector<uint32_t> BetweennessSources(uint32_t n, int samples, uint64_t seed);
-// Brandes betweenness by hop count. InvalidArgument naming "samples"; Cancelled.
+// Brandes betweenness by hop count. Memory: O(n + m) per thread (each keeps the search's
+// successor links). InvalidArgument naming "samples"; Cancelled.
 absl::StatusOr<std::vector<double>> Betweenness(const WeightedDigraph& g,
                                                 const BetweennessOptions& options);
 
