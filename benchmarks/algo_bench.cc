@@ -31,18 +31,17 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "absl/strings/numbers.h"
-#include "tools/synth/synth.h"
 #include "graph/paths.h"
 #include "graph/ranking.h"
 #include "graph/relation_jsonl.h"
 #include "graph/strings.h"
+#include "tools/synth/synth.h"
 
 namespace actorgraph::bench {
 namespace {
@@ -85,24 +84,42 @@ Options ParseFlags(int argc, char** argv) {
     if (i + 1 >= argc) Die(flag + " needs a value");
     const std::string v = argv[++i];
     bool ok = true;
-    if (flag == "--actors") ok = absl::SimpleAtoi(v, &o.spec.actors);
-    else if (flag == "--observations") ok = absl::SimpleAtoi(v, &o.spec.observations);
-    else if (flag == "--blocs") ok = absl::SimpleAtoi(v, &o.spec.blocs);
-    else if (flag == "--years") ok = absl::SimpleAtoi(v, &o.spec.years);
-    else if (flag == "--seed") ok = absl::SimpleAtoi(v, &o.spec.seed);
-    else if (flag == "--within") ok = absl::SimpleAtod(v, &o.spec.within);
-    else if (flag == "--noise") ok = absl::SimpleAtod(v, &o.spec.noise);
-    else if (flag == "--drift") ok = absl::SimpleAtod(v, &o.spec.drift);
-    else if (flag == "--zipf") ok = absl::SimpleAtod(v, &o.spec.zipf);
-    else if (flag == "--relations") o.relations = v;
-    else if (flag == "--pairs") ok = absl::SimpleAtoi(v, &o.pairs);
-    else if (flag == "--pair-seed") ok = absl::SimpleAtoi(v, &o.pair_seed);
-    else if (flag == "--max-hops") ok = absl::SimpleAtoi(v, &o.max_hops);
-    else if (flag == "--samples") ok = absl::SimpleAtoi(v, &o.samples);
-    else if (flag == "--threads") ok = absl::SimpleAtoi(v, &o.threads);
-    else if (flag == "--repeat") ok = absl::SimpleAtoi(v, &o.repeat);
-    else if (flag == "--out") o.out = v;
-    else Die("unknown flag " + flag);
+    if (flag == "--actors")
+      ok = absl::SimpleAtoi(v, &o.spec.actors);
+    else if (flag == "--observations")
+      ok = absl::SimpleAtoi(v, &o.spec.observations);
+    else if (flag == "--blocs")
+      ok = absl::SimpleAtoi(v, &o.spec.blocs);
+    else if (flag == "--years")
+      ok = absl::SimpleAtoi(v, &o.spec.years);
+    else if (flag == "--seed")
+      ok = absl::SimpleAtoi(v, &o.spec.seed);
+    else if (flag == "--within")
+      ok = absl::SimpleAtod(v, &o.spec.within);
+    else if (flag == "--noise")
+      ok = absl::SimpleAtod(v, &o.spec.noise);
+    else if (flag == "--drift")
+      ok = absl::SimpleAtod(v, &o.spec.drift);
+    else if (flag == "--zipf")
+      ok = absl::SimpleAtod(v, &o.spec.zipf);
+    else if (flag == "--relations")
+      o.relations = v;
+    else if (flag == "--pairs")
+      ok = absl::SimpleAtoi(v, &o.pairs);
+    else if (flag == "--pair-seed")
+      ok = absl::SimpleAtoi(v, &o.pair_seed);
+    else if (flag == "--max-hops")
+      ok = absl::SimpleAtoi(v, &o.max_hops);
+    else if (flag == "--samples")
+      ok = absl::SimpleAtoi(v, &o.samples);
+    else if (flag == "--threads")
+      ok = absl::SimpleAtoi(v, &o.threads);
+    else if (flag == "--repeat")
+      ok = absl::SimpleAtoi(v, &o.repeat);
+    else if (flag == "--out")
+      o.out = v;
+    else
+      Die("unknown flag " + flag);
     if (!ok) Die(flag + ": not a number: " + v);
   }
   return o;
@@ -181,9 +198,12 @@ json TimePaths(const ActorGraph& graph, const ActivityGraph& activity, const Opt
     pairs.push_back({q.from, q.to});
     hops.push_back(r.paths.empty() ? -1 : static_cast<int>(r.paths[0].edges.size()));
   }
-  return {{"pairs", pairs},      {"hops", hops},
-          {"max_hops", o.max_hops}, {"seconds", total},
-          {"p50_ms", Percentile(ms, 0.5)}, {"p90_ms", Percentile(ms, 0.9)},
+  return {{"pairs", pairs},
+          {"hops", hops},
+          {"max_hops", o.max_hops},
+          {"seconds", total},
+          {"p50_ms", Percentile(ms, 0.5)},
+          {"p90_ms", Percentile(ms, 0.9)},
           {"mean_ms", total * 1e3 / std::max(o.pairs, 1)}};
 }
 
@@ -244,8 +264,8 @@ class BidirectionalBfs {
   std::vector<int> depth_;     // hops from its side's root
 };
 
-json TimeReferenceBfs(const ActorGraph& graph, const ActivityGraph& activity,
-                      const json& pairs, int max_hops) {
+json TimeReferenceBfs(const ActorGraph& graph, const ActivityGraph& activity, const json& pairs,
+                      int max_hops) {
   std::vector<uint32_t> node_of(graph.actor_count(), UINT32_MAX);
   for (uint32_t v = 0; v < activity.actors.size(); ++v) node_of[activity.actors[v]] = v;
   BidirectionalBfs bfs(activity.graph);
@@ -320,8 +340,8 @@ int Main(int argc, char** argv) {
   const Options o = ParseFlags(argc, argv);
   json out;
   auto t0 = Clock::now();
-  const ActorGraph graph = o.relations.empty() ? Ingest(Generate(o.spec, out), out)
-                                               : LoadRelations(o.relations);
+  const ActorGraph graph =
+      o.relations.empty() ? Ingest(Generate(o.spec, out), out) : LoadRelations(o.relations);
   if (!o.relations.empty()) out["load_seconds"] = Seconds(t0);
   t0 = Clock::now();
   const ActivityGraph activity = BuildActivityGraph(graph, RelationFilter());

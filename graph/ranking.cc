@@ -200,7 +200,7 @@ WeightedDigraph WeightedDigraph::FromEdges(uint32_t node_count, std::vector<Edge
   g.targets.reserve(edges.size());
   g.weights.reserve(edges.size());
   std::vector<uint32_t> row_of_mark(node_count, UINT32_MAX);  // last row that saw the target
-  std::vector<uint64_t> slot(node_count);                      // and its index there
+  std::vector<uint64_t> slot(node_count);                     // and its index there
   for (uint32_t u = 0; u < node_count; ++u) {
     for (uint64_t i = start[u]; i < start[u + 1]; ++i) {
       const auto [target, weight] = by_row[i];
@@ -336,8 +336,7 @@ absl::StatusOr<std::vector<double>> Betweenness(const WeightedDigraph& g,
   // own vector in search order and the lanes are added in lane order, so the floating-point
   // result does not depend on how many threads share the lanes.
   constexpr uint32_t kLanes = 8;
-  const uint32_t lanes =
-      std::min<uint32_t>(kLanes, static_cast<uint32_t>(plan.searches.size()));
+  const uint32_t lanes = std::min<uint32_t>(kLanes, static_cast<uint32_t>(plan.searches.size()));
   uint32_t threads = options.threads > 0 ? static_cast<uint32_t>(options.threads)
                                          : std::thread::hardware_concurrency();
   threads = std::clamp<uint32_t>(threads, 1, lanes);
