@@ -11,6 +11,9 @@
 //   pagerank      PageRank on the activity graph (damping 0.85, L1 tolerance 1e-10, at most
 //                 200 iterations: PageRankOptions' defaults), best of --repeat runs; and
 //                 RankActors(kPageRank) end to end (activity graph + PageRank + top 20)
+//   reference_bfs not an API: the same pairs by a bidirectional BFS over adjacency lists,
+//                 to show what a k=1 hop query could cost (FindPaths also filters, collects
+//                 evidence and supports k > 1 and sign constraints)
 //   betweenness   Brandes by hops, undirected, from --samples sources sampled with --seed
 //                 (0 = exact), on one thread and on --threads threads
 // Run (Release build, see graph_benchmark.cc):
@@ -28,18 +31,17 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "absl/strings/numbers.h"
-#include "tools/synth/synth.h"
 #include "graph/paths.h"
 #include "graph/ranking.h"
 #include "graph/relation_jsonl.h"
 #include "graph/strings.h"
+#include "tools/synth/synth.h"
 
 namespace actorgraph::bench {
 namespace {
@@ -66,7 +68,7 @@ struct Options {
   synth::SynthSpec spec;
   std::string relations;  // a JSONL file instead of the generator
   int pairs = 1000;
-  int max_hops = 8;
+  int max_hops = 4;  // PathQuery's default
   int samples = 0;
   int threads = 2;
   int repeat = 3;
@@ -82,24 +84,42 @@ Options ParseFlags(int argc, char** argv) {
     if (i + 1 >= argc) Die(flag + " needs a value");
     const std::string v = argv[++i];
     bool ok = true;
-    if (flag == "--actors") ok = absl::SimpleAtoi(v, &o.spec.actors);
-    else if (flag == "--observations") ok = absl::SimpleAtoi(v, &o.spec.observations);
-    else if (flag == "--blocs") ok = absl::SimpleAtoi(v, &o.spec.blocs);
-    else if (flag == "--years") ok = absl::SimpleAtoi(v, &o.spec.years);
-    else if (flag == "--seed") ok = absl::SimpleAtoi(v, &o.spec.seed);
-    else if (flag == "--within") ok = absl::SimpleAtod(v, &o.spec.within);
-    else if (flag == "--noise") ok = absl::SimpleAtod(v, &o.spec.noise);
-    else if (flag == "--drift") ok = absl::SimpleAtod(v, &o.spec.drift);
-    else if (flag == "--zipf") ok = absl::SimpleAtod(v, &o.spec.zipf);
-    else if (flag == "--relations") o.relations = v;
-    else if (flag == "--pairs") ok = absl::SimpleAtoi(v, &o.pairs);
-    else if (flag == "--pair-seed") ok = absl::SimpleAtoi(v, &o.pair_seed);
-    else if (flag == "--max-hops") ok = absl::SimpleAtoi(v, &o.max_hops);
-    else if (flag == "--samples") ok = absl::SimpleAtoi(v, &o.samples);
-    else if (flag == "--threads") ok = absl::SimpleAtoi(v, &o.threads);
-    else if (flag == "--repeat") ok = absl::SimpleAtoi(v, &o.repeat);
-    else if (flag == "--out") o.out = v;
-    else Die("unknown flag " + flag);
+    if (flag == "--actors")
+      ok = absl::SimpleAtoi(v, &o.spec.actors);
+    else if (flag == "--observations")
+      ok = absl::SimpleAtoi(v, &o.spec.observations);
+    else if (flag == "--blocs")
+      ok = absl::SimpleAtoi(v, &o.spec.blocs);
+    else if (flag == "--years")
+      ok = absl::SimpleAtoi(v, &o.spec.years);
+    else if (flag == "--seed")
+      ok = absl::SimpleAtoi(v, &o.spec.seed);
+    else if (flag == "--within")
+      ok = absl::SimpleAtod(v, &o.spec.within);
+    else if (flag == "--noise")
+      ok = absl::SimpleAtod(v, &o.spec.noise);
+    else if (flag == "--drift")
+      ok = absl::SimpleAtod(v, &o.spec.drift);
+    else if (flag == "--zipf")
+      ok = absl::SimpleAtod(v, &o.spec.zipf);
+    else if (flag == "--relations")
+      o.relations = v;
+    else if (flag == "--pairs")
+      ok = absl::SimpleAtoi(v, &o.pairs);
+    else if (flag == "--pair-seed")
+      ok = absl::SimpleAtoi(v, &o.pair_seed);
+    else if (flag == "--max-hops")
+      ok = absl::SimpleAtoi(v, &o.max_hops);
+    else if (flag == "--samples")
+      ok = absl::SimpleAtoi(v, &o.samples);
+    else if (flag == "--threads")
+      ok = absl::SimpleAtoi(v, &o.threads);
+    else if (flag == "--repeat")
+      ok = absl::SimpleAtoi(v, &o.repeat);
+    else if (flag == "--out")
+      o.out = v;
+    else
+      Die("unknown flag " + flag);
     if (!ok) Die(flag + ": not a number: " + v);
   }
   return o;
@@ -178,10 +198,90 @@ json TimePaths(const ActorGraph& graph, const ActivityGraph& activity, const Opt
     pairs.push_back({q.from, q.to});
     hops.push_back(r.paths.empty() ? -1 : static_cast<int>(r.paths[0].edges.size()));
   }
-  return {{"pairs", pairs},      {"hops", hops},
-          {"max_hops", o.max_hops}, {"seconds", total},
-          {"p50_ms", Percentile(ms, 0.5)}, {"p90_ms", Percentile(ms, 0.9)},
+  return {{"pairs", pairs},
+          {"hops", hops},
+          {"max_hops", o.max_hops},
+          {"seconds", total},
+          {"p50_ms", Percentile(ms, 0.5)},
+          {"p90_ms", Percentile(ms, 0.9)},
           {"mean_ms", total * 1e3 / std::max(o.pairs, 1)}};
+}
+
+// Reference only, not an actorgraph API: hop distance by a bidirectional BFS over plain
+// adjacency lists (no filters, no evidence, no k > 1, no sign constraints), to show what a
+// k=1 hop query can cost on this graph. -1 when farther than max_hops.
+class BidirectionalBfs {
+ public:
+  explicit BidirectionalBfs(const WeightedDigraph& g)
+      : adj_(g.node_count), side_(g.node_count, 0), depth_(g.node_count, 0) {
+    for (uint32_t u = 0; u < g.node_count; ++u) {
+      for (uint64_t e = g.offsets[u]; e < g.offsets[u + 1]; ++e) {
+        adj_[u].push_back(g.targets[e]);
+        adj_[g.targets[e]].push_back(u);
+      }
+    }
+  }
+
+  int Distance(uint32_t from, uint32_t to, int max_hops) {
+    std::vector<uint32_t> frontier[2] = {{from}, {to}}, touched = {from, to};
+    side_[from] = 1;
+    side_[to] = 2;
+    depth_[from] = depth_[to] = 0;
+    int result = -1, levels[2] = {0, 0};
+    while (result < 0 && levels[0] + levels[1] < max_hops && !frontier[0].empty() &&
+           !frontier[1].empty()) {
+      // Grow the side whose frontier has fewer edges to scan.
+      size_t work[2] = {0, 0};
+      for (int k = 0; k < 2; ++k) {
+        for (uint32_t v : frontier[k]) work[k] += adj_[v].size();
+      }
+      const int k = work[0] <= work[1] ? 0 : 1;
+      const uint8_t mine = static_cast<uint8_t>(k + 1), theirs = static_cast<uint8_t>(2 - k);
+      std::vector<uint32_t> next;
+      ++levels[k];
+      for (uint32_t v : frontier[k]) {
+        for (uint32_t w : adj_[v]) {
+          if (side_[w] == theirs) {  // v (depth levels[k] - 1) meets w across one edge
+            const int length = levels[k] + depth_[w];
+            result = result < 0 ? length : std::min(result, length);
+          } else if (side_[w] == 0) {
+            side_[w] = mine;
+            depth_[w] = levels[k];
+            next.push_back(w);
+            touched.push_back(w);
+          }
+        }
+      }
+      frontier[k].swap(next);
+    }
+    for (uint32_t v : touched) side_[v] = 0;
+    return result >= 0 && result <= max_hops ? result : -1;
+  }
+
+ private:
+  std::vector<std::vector<uint32_t>> adj_;
+  std::vector<uint8_t> side_;  // 0 unseen, 1 reached from `from`, 2 from `to`
+  std::vector<int> depth_;     // hops from its side's root
+};
+
+json TimeReferenceBfs(const ActorGraph& graph, const ActivityGraph& activity, const json& pairs,
+                      int max_hops) {
+  std::vector<uint32_t> node_of(graph.actor_count(), UINT32_MAX);
+  for (uint32_t v = 0; v < activity.actors.size(); ++v) node_of[activity.actors[v]] = v;
+  BidirectionalBfs bfs(activity.graph);
+  json hops = json::array();
+  std::vector<double> ms;
+  double total = 0;
+  for (const json& pair : pairs) {
+    const uint32_t a = node_of[*graph.IndexOf(pair[0].get<std::string>())];
+    const uint32_t b = node_of[*graph.IndexOf(pair[1].get<std::string>())];
+    const auto t0 = Clock::now();
+    hops.push_back(bfs.Distance(a, b, max_hops));
+    const double s = Seconds(t0);
+    total += s;
+    ms.push_back(s * 1e3);
+  }
+  return {{"hops", hops}, {"seconds", total}, {"p50_ms", Percentile(ms, 0.5)}};
 }
 
 json TimePageRank(const ActorGraph& graph, const ActivityGraph& activity, const Options& o) {
@@ -240,8 +340,8 @@ int Main(int argc, char** argv) {
   const Options o = ParseFlags(argc, argv);
   json out;
   auto t0 = Clock::now();
-  const ActorGraph graph = o.relations.empty() ? Ingest(Generate(o.spec, out), out)
-                                               : LoadRelations(o.relations);
+  const ActorGraph graph =
+      o.relations.empty() ? Ingest(Generate(o.spec, out), out) : LoadRelations(o.relations);
   if (!o.relations.empty()) out["load_seconds"] = Seconds(t0);
   t0 = Clock::now();
   const ActivityGraph activity = BuildActivityGraph(graph, RelationFilter());
@@ -252,6 +352,7 @@ int Main(int argc, char** argv) {
                   {"directed_edges", activity.graph.targets.size()}};
   if (activity.actors.size() < 2) Die("the graph has fewer than two connected actors");
   out["paths"] = TimePaths(graph, activity, o);
+  out["reference_bfs"] = TimeReferenceBfs(graph, activity, out["paths"]["pairs"], o.max_hops);
   out["pagerank"] = TimePageRank(graph, activity, o);
   out["betweenness"] = TimeBetweenness(graph, activity, o);
   const std::string text = out.dump();

@@ -19,7 +19,8 @@ namespace actorgraph {
 inline constexpr int kMaxRankLimit = 1000;
 inline constexpr int kMaxBetweennessSamples = 100000;
 
-// A directed graph with non-negative edge weights, rows by source (CSR).
+// A directed graph with non-negative edge weights, rows by source (CSR); within a row the
+// targets are distinct, in no particular order.
 struct WeightedDigraph {
   struct Edge {
     uint32_t source = 0;
@@ -31,7 +32,8 @@ struct WeightedDigraph {
   std::vector<uint32_t> targets;
   std::vector<double> weights;
 
-  // Sums parallel edges; drops self loops. Weights must be >= 0.
+  // Sums parallel edges (in input order); drops self loops. Rows keep their targets in order
+  // of first appearance in `edges`. Weights must be >= 0.
   static WeightedDigraph FromEdges(uint32_t node_count, std::vector<Edge> edges);
 };
 
@@ -74,7 +76,8 @@ struct BetweennessOptions {
 // without replacement (partial Fisher-Yates), or every node in order when samples is 0 or
 // at least n. Lets a comparison run other tools from the very same sources.
 std::vector<uint32_t> BetweennessSources(uint32_t n, int samples, uint64_t seed);
-// Brandes betweenness by hop count. InvalidArgument naming "samples"; Cancelled.
+// Brandes betweenness by hop count. Memory: O(n + m) per thread (each keeps the search's
+// successor links). InvalidArgument naming "samples"; Cancelled.
 absl::StatusOr<std::vector<double>> Betweenness(const WeightedDigraph& g,
                                                 const BetweennessOptions& options);
 

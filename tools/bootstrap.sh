@@ -14,6 +14,7 @@ PACKAGES=(
   python3 python3-grpcio python3-protobuf python3-pytest
   python3-pandas python3-networkx python3-matplotlib python3-nbclient python3-nbformat
   python3-ipykernel python3-setuptools python3-pip
+  python3-igraph libigraph3 python3-scipy  # benchmarks/compare_igraph.py
 )
 PACKAGES+=(${ACTORGRAPH_EXTRA_PACKAGES:-})
 

@@ -60,6 +60,11 @@ int Usage(const std::string& why) {
   return 2;
 }
 
+int CannotOpen(const std::string& path) {
+  std::cerr << "actorgraph-synth: cannot open " << path << " for writing\n";
+  return 1;
+}
+
 // A buffered output file, or stdout for "" and "-".
 class Output {
  public:
@@ -199,12 +204,12 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   if (!actors_path.empty()) {
     Output actors;
-    if (!actors.Open(actors_path)) return Usage("cannot open " + actors_path);
+    if (!actors.Open(actors_path)) return CannotOpen(actors_path);
     for (uint64_t i = 0; i < spec.actors; ++i) actors.Line(ActorToJsonLine(MakeActor(spec, i)));
     if (!actors.Close()) return 1;
   }
   Output relations;
-  if (!relations.Open(relations_path)) return Usage("cannot open " + relations_path);
+  if (!relations.Open(relations_path)) return CannotOpen(relations_path);
   std::vector<EdgeSum> sums;
   size_t compact_at = 1 << 22;
   ObservationStream stream(spec);
@@ -223,7 +228,7 @@ int main(int argc, char** argv) {
   if (!relations.Close()) return 1;
   if (!edges_path.empty()) {
     Output edges;
-    if (!edges.Open(edges_path)) return Usage("cannot open " + edges_path);
+    if (!edges.Open(edges_path)) return CannotOpen(edges_path);
     if (!WriteEdges(sums, edges)) return 1;
   }
   if (stats) {

@@ -85,7 +85,7 @@ void AppendWord(uint64_t h, int syllables, std::string& out) {
 }
 
 void AppendStateName(const SynthSpec& spec, uint64_t state, std::string& out) {
-  static constexpr std::string_view kSuffix[8] = {"ia",  "land", "stan", "a",
+  static constexpr std::string_view kSuffix[8] = {"ia",  "land", "stan",  "a",
                                                   "ora", "ene",  "istan", "ovia"};
   const uint64_t h = Hash(spec.seed, kSaltName, state);
   AppendWord(h, 2 + static_cast<int>((h >> 50) & 1), out);
@@ -99,23 +99,25 @@ std::string_view Pick(const std::string_view (&table)[N], uint64_t h) {
 
 void AppendName(const SynthSpec& spec, uint64_t i, std::string& out) {
   static constexpr std::string_view kOffices[] = {
-      "Government",    "Ministry of Foreign Affairs", "Ministry of Defence", "Presidency",
-      "Interior Ministry", "Central Bank",            "Parliament",          "Armed Forces"};
+      "Government",          "Ministry of Foreign Affairs",
+      "Ministry of Defence", "Presidency",
+      "Interior Ministry",   "Central Bank",
+      "Parliament",          "Armed Forces"};
   static constexpr std::string_view kAdjectives[] = {
-      "Southern", "Northern", "Free",     "Popular", "Revolutionary",
-      "National", "United",   "Eastern",  "Western", "Patriotic"};
+      "Southern", "Northern", "Free",    "Popular", "Revolutionary",
+      "National", "United",   "Eastern", "Western", "Patriotic"};
   static constexpr std::string_view kGroups[] = {
-      "Liberation Front",   "Brigade", "Army", "Resistance Movement", "Defence Forces",
-      "Militia",            "Guard",   "Salvation Front"};
-  static constexpr std::string_view kParties[] = {
-      " People's Party", " Democratic Party", " Movement for Justice", " Labour Party",
-      " Reform Alliance"};
+      "Liberation Front", "Brigade", "Army",  "Resistance Movement",
+      "Defence Forces",   "Militia", "Guard", "Salvation Front"};
+  static constexpr std::string_view kParties[] = {" People's Party", " Democratic Party",
+                                                  " Movement for Justice", " Labour Party",
+                                                  " Reform Alliance"};
   static constexpr std::string_view kIgos[] = {" Cooperation Council", " Regional Union",
                                                " Development Bank", " Security Organisation"};
   static constexpr std::string_view kNgos[] = {" Relief Foundation", " Human Rights Watch",
                                                " Peace Institute", " Medical Aid"};
-  static constexpr std::string_view kOthers[] = {" Oil Company", " Tribal Council",
-                                                 " Media Group", " Shipping Line"};
+  static constexpr std::string_view kOthers[] = {" Oil Company", " Tribal Council", " Media Group",
+                                                 " Shipping Line"};
   const uint64_t h = Hash(spec.seed, kSaltName2, i);
   const uint64_t word = Hash(spec.seed, kSaltName, i);
   switch (KindOf(spec, i)) {
@@ -214,56 +216,47 @@ struct KindTemplates {
   int count;
 };
 
-constexpr Template kSupport[] = {
-    {"050", 3.5, "{S} voiced support for {T} over {I}"},
-    {"051", 3.4, "{S} praised {T} for its handling of {I}"},
-    {"052", 3.5, "{S} defended {T} against criticism over {I}"},
-    {"030", 4.0, "{S} pledged to work with {T} on {I}"}};
-constexpr Template kAid[] = {
-    {"070", 7.0, "{S} sent aid to {T} amid {C}"},
-    {"071", 7.4, "{S} granted a loan to {T} to ease {C}"},
-    {"072", 8.3, "{S} supplied weapons and drones to {T}"},
-    {"073", 7.4, "{S} delivered humanitarian aid to {T} after {C}"},
-    {"074", 8.5, "{S} deployed troops to protect {T}"}};
-constexpr Template kCooperate[] = {
-    {"057", 8.0, "{S} signed an agreement with {T} on {I}"},
-    {"061", 6.4, "{S} expanded trade with {T}"},
-    {"062", 7.4, "{S} held joint military exercises with {T}"},
-    {"064", 7.0, "{S} agreed to share intelligence with {T}"}};
-constexpr Template kMeet[] = {
-    {"040", 1.0, "{S} held talks with {T} on {I}"},
-    {"042", 1.9, "{S} visited {T} for talks on {I}"},
-    {"043", 2.8, "{S} hosted a delegation from {T}"},
-    {"046", 1.0, "{S} opened negotiations with {T} over {I}"}};
-constexpr Template kMediate[] = {
-    {"045", 2.0, "{S} mediated between {T} and its rivals over {I}"},
-    {"046", 2.0, "{S} brokered talks involving {T} on {I}"}};
+constexpr Template kSupport[] = {{"050", 3.5, "{S} voiced support for {T} over {I}"},
+                                 {"051", 3.4, "{S} praised {T} for its handling of {I}"},
+                                 {"052", 3.5, "{S} defended {T} against criticism over {I}"},
+                                 {"030", 4.0, "{S} pledged to work with {T} on {I}"}};
+constexpr Template kAid[] = {{"070", 7.0, "{S} sent aid to {T} amid {C}"},
+                             {"071", 7.4, "{S} granted a loan to {T} to ease {C}"},
+                             {"072", 8.3, "{S} supplied weapons and drones to {T}"},
+                             {"073", 7.4, "{S} delivered humanitarian aid to {T} after {C}"},
+                             {"074", 8.5, "{S} deployed troops to protect {T}"}};
+constexpr Template kCooperate[] = {{"057", 8.0, "{S} signed an agreement with {T} on {I}"},
+                                   {"061", 6.4, "{S} expanded trade with {T}"},
+                                   {"062", 7.4, "{S} held joint military exercises with {T}"},
+                                   {"064", 7.0, "{S} agreed to share intelligence with {T}"}};
+constexpr Template kMeet[] = {{"040", 1.0, "{S} held talks with {T} on {I}"},
+                              {"042", 1.9, "{S} visited {T} for talks on {I}"},
+                              {"043", 2.8, "{S} hosted a delegation from {T}"},
+                              {"046", 1.0, "{S} opened negotiations with {T} over {I}"}};
+constexpr Template kMediate[] = {{"045", 2.0, "{S} mediated between {T} and its rivals over {I}"},
+                                 {"046", 2.0, "{S} brokered talks involving {T} on {I}"}};
 constexpr Template kCriticize[] = {
     {"111", -2.0, "{S} condemned {T}'s handling of {I}"},
     {"111", -2.0, "{S} denounced {T} over {I}"},
     {"112", -2.0, "{S} accused {T} of {O}"},
     {"114", -2.4, "{S} lodged a formal complaint against {T} over {I}"}};
-constexpr Template kReject[] = {
-    {"120", -4.0, "{S} rejected a proposal by {T} on {I}"},
-    {"125", -5.0, "{S} refused to negotiate with {T} over {I}"},
-    {"123", -4.0, "{S} rejected {T}'s call for a ceasefire"},
-    {"128", -4.0, "{S} defied the demands of {T} over {I}"}};
-constexpr Template kThreaten[] = {
-    {"130", -4.4, "{S} threatened {T} with consequences over {I}"},
-    {"138", -7.0, "{S} warned it could send troops against {T}"},
-    {"131", -5.8, "{S} threatened to cut trade with {T}"},
-    {"154", -7.2, "{S} massed forces on the border with {T}"}};
-constexpr Template kSanction[] = {
-    {"163", -8.0, "{S} imposed sanctions on {T} over {I}"},
-    {"161", -4.0, "{S} cut diplomatic ties with {T}"},
-    {"174", -5.0, "{S} expelled diplomats of {T}"},
-    {"172", -5.0, "{S} froze the assets of {T}"}};
-constexpr Template kFight[] = {
-    {"190", -10.0, "{S} attacked positions held by {T} near {P}"},
-    {"193", -10.0, "{S} clashed with fighters of {T} near {P}"},
-    {"194", -10.0, "{S} shelled positions of {T} near {P}"},
-    {"195", -10.0, "{S} launched air strikes against {T} near {P}"},
-    {"183", -10.0, "{S} bombed a convoy of {T} near {P}"}};
+constexpr Template kReject[] = {{"120", -4.0, "{S} rejected a proposal by {T} on {I}"},
+                                {"125", -5.0, "{S} refused to negotiate with {T} over {I}"},
+                                {"123", -4.0, "{S} rejected {T}'s call for a ceasefire"},
+                                {"128", -4.0, "{S} defied the demands of {T} over {I}"}};
+constexpr Template kThreaten[] = {{"130", -4.4, "{S} threatened {T} with consequences over {I}"},
+                                  {"138", -7.0, "{S} warned it could send troops against {T}"},
+                                  {"131", -5.8, "{S} threatened to cut trade with {T}"},
+                                  {"154", -7.2, "{S} massed forces on the border with {T}"}};
+constexpr Template kSanction[] = {{"163", -8.0, "{S} imposed sanctions on {T} over {I}"},
+                                  {"161", -4.0, "{S} cut diplomatic ties with {T}"},
+                                  {"174", -5.0, "{S} expelled diplomats of {T}"},
+                                  {"172", -5.0, "{S} froze the assets of {T}"}};
+constexpr Template kFight[] = {{"190", -10.0, "{S} attacked positions held by {T} near {P}"},
+                               {"193", -10.0, "{S} clashed with fighters of {T} near {P}"},
+                               {"194", -10.0, "{S} shelled positions of {T} near {P}"},
+                               {"195", -10.0, "{S} launched air strikes against {T} near {P}"},
+                               {"183", -10.0, "{S} bombed a convoy of {T} near {P}"}};
 
 template <size_t N>
 constexpr KindTemplates Kind(RelationKind kind, int share, const Template (&t)[N]) {
@@ -280,22 +273,22 @@ constexpr KindTemplates kNegativeKinds[] = {
 constexpr int kShareTotal = 100;  // each table's shares sum to this
 
 constexpr std::string_view kIssues[] = {
-    "the border dispute",   "the ceasefire talks", "oil exports",       "the refugee crisis",
-    "the disputed election", "the arms embargo",   "the peace plan",    "maritime boundaries",
-    "the prisoner exchange", "water rights",       "the blockade",      "the detained journalists"};
+    "the border dispute",    "the ceasefire talks", "oil exports",    "the refugee crisis",
+    "the disputed election", "the arms embargo",    "the peace plan", "maritime boundaries",
+    "the prisoner exchange", "water rights",        "the blockade",   "the detained journalists"};
 constexpr std::string_view kOffences[] = {
-    "violating the ceasefire", "arming militias",      "war crimes",
-    "meddling in the election", "smuggling weapons",   "human rights abuses"};
-constexpr std::string_view kCrises[] = {"the floods", "the drought", "the currency crisis",
+    "violating the ceasefire",  "arming militias",   "war crimes",
+    "meddling in the election", "smuggling weapons", "human rights abuses"};
+constexpr std::string_view kCrises[] = {"the floods",   "the drought",    "the currency crisis",
                                         "the fighting", "the earthquake", "the fuel shortage"};
-constexpr std::string_view kPlaces[] = {"the capital",   "the border",   "the port",
-                                        "the airport",   "the oil fields", "the coastal road"};
-constexpr std::string_view kAttributions[] = {
-    "officials said", "state media reported", "a spokesman said",
-    "according to a statement", "witnesses said", "diplomats said"};
-constexpr std::string_view kMonths[] = {"January", "February", "March",     "April",
-                                        "May",     "June",     "July",      "August",
-                                        "September", "October", "November", "December"};
+constexpr std::string_view kPlaces[] = {"the capital", "the border",     "the port",
+                                        "the airport", "the oil fields", "the coastal road"};
+constexpr std::string_view kAttributions[] = {"officials said",   "state media reported",
+                                              "a spokesman said", "according to a statement",
+                                              "witnesses said",   "diplomats said"};
+constexpr std::string_view kMonths[] = {"January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December"};
 
 void AppendNumber(uint64_t v, std::string& out) {
   char buf[24];
@@ -331,8 +324,8 @@ absl::Status ValidateSpec(const SynthSpec& spec) {
   auto share = [](std::string_view field, double v) {
     return v >= 0 && v <= 1 ? absl::OkStatus() : FieldError(field, "must lie in [0, 1]");
   };
-  for (auto s : {share("within", spec.within), share("noise", spec.noise),
-                 share("drift", spec.drift)}) {
+  for (auto s :
+       {share("within", spec.within), share("noise", spec.noise), share("drift", spec.drift)}) {
     if (!s.ok()) return s;
   }
   if (!(spec.zipf >= 0 && spec.zipf <= 5)) return FieldError("zipf", "must lie in [0, 5]");
@@ -444,8 +437,7 @@ bool ObservationStream::Next(Observation& o) {
   const uint32_t bloc = BlocOf(spec_, source);
   const bool inside = spec_.blocs == 1 || rng_.Uniform() < spec_.within;
   const uint32_t target_bloc =
-      inside ? bloc
-             : static_cast<uint32_t>((bloc + 1 + rng_.Below(spec_.blocs - 1)) % spec_.blocs);
+      inside ? bloc : static_cast<uint32_t>((bloc + 1 + rng_.Below(spec_.blocs - 1)) % spec_.blocs);
   uint64_t target;
   do {
     target = PickActorInBloc(target_bloc);
@@ -489,12 +481,24 @@ bool ObservationStream::Next(Observation& o) {
       continue;
     }
     switch (t.text[k + 1]) {
-      case 'S': sentence_.append(source_name); break;
-      case 'T': sentence_.append(target_name); break;
-      case 'I': sentence_.append(kIssues[rng_.Below(std::size(kIssues))]); break;
-      case 'O': sentence_.append(kOffences[rng_.Below(std::size(kOffences))]); break;
-      case 'C': sentence_.append(kCrises[rng_.Below(std::size(kCrises))]); break;
-      case 'P': sentence_.append(kPlaces[rng_.Below(std::size(kPlaces))]); break;
+      case 'S':
+        sentence_.append(source_name);
+        break;
+      case 'T':
+        sentence_.append(target_name);
+        break;
+      case 'I':
+        sentence_.append(kIssues[rng_.Below(std::size(kIssues))]);
+        break;
+      case 'O':
+        sentence_.append(kOffences[rng_.Below(std::size(kOffences))]);
+        break;
+      case 'C':
+        sentence_.append(kCrises[rng_.Below(std::size(kCrises))]);
+        break;
+      case 'P':
+        sentence_.append(kPlaces[rng_.Below(std::size(kPlaces))]);
+        break;
     }
     k += 2;  // past the key and '}'
   }
@@ -526,8 +530,8 @@ bool ObservationStream::Next(Observation& o) {
   o.evidence.sentence = spec_.evidence ? sentence_ : std::string();
   o.evidence.begin = begin;
   o.evidence.end = end;
-  o.id = ObservationId(doc_id_, begin, end, std::string_view(o.source),
-                       std::string_view(o.target), o.kind);
+  o.id = ObservationId(doc_id_, begin, end, std::string_view(o.source), std::string_view(o.target),
+                       o.kind);
   return true;
 }
 

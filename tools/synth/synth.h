@@ -31,10 +31,10 @@ struct SynthSpec {
   uint32_t blocs = 10;                // 1..actors
   int first_year = 2015;              // observations are dated from 1 January of this year
   int years = 6;                      // ... over this many years (1..200)
-  double within = 0.5;  // share of observations whose target is in the source's bloc
-  double noise = 0.1;   // share of observations whose sign is flipped at random
-  double drift = 0.05;  // share of actor pairs whose sign flips once, at a date of their own
-  double zipf = 1.0;    // activity exponent: actor of rank r is picked ~ 1/(r+1)^zipf; 0 = uniform
+  double within = 0.5;                // share of observations whose target is in the source's bloc
+  double noise = 0.1;                 // share of observations whose sign is flipped at random
+  double drift = 0.05;   // share of actor pairs whose sign flips once, at a date of their own
+  double zipf = 1.0;     // activity exponent: actor of rank r is picked ~ 1/(r+1)^zipf; 0 = uniform
   bool evidence = true;  // false: empty sentence and URL (doc and span are still set)
   uint64_t seed = 1;
 };
