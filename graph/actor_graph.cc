@@ -283,12 +283,29 @@ struct ActorGraph::Impl {
     if (last != nullptr) *last = t;
   }
   Text last_doc, last_url;  // the previous observation's, for InternField
+  struct ActorHint {
+    Text id;
+    uint32_t index = 0;
+  };
+  static constexpr size_t kActorHints = 1 << 12;
+  std::vector<ActorHint> actor_hints = std::vector<ActorHint>(kActorHints);
+  // The document entry of the previous observation (a document's observations are usually
+  // adjacent); valid while by_doc has not rehashed or erased (see AddToDocument).
+  Text cached_doc;
+  DocEntry* cached_doc_entry = nullptr;
+  size_t cached_doc_capacity = 0;
 
   absl::StatusOr<bool> Add(Observation o, bool pooled);
 
   // Files `p` under its document and finds the other observations reporting the same act.
   void AddToDocument(const Observation* p) {
-    DocEntry& d = by_doc[p->evidence.doc];
+    if (cached_doc_entry == nullptr || by_doc.capacity() != cached_doc_capacity ||
+        !cached_doc.SharesBytesWith(p->evidence.doc) || p->evidence.doc.empty()) {
+      cached_doc_entry = &by_doc[p->evidence.doc];
+      cached_doc = p->evidence.doc;
+      cached_doc_capacity = by_doc.capacity();
+    }
+    DocEntry& d = *cached_doc_entry;
     d.observations.push_back(p);
     const uint64_t act = ActKey(*p);
     if (act == 0) return;
@@ -361,8 +378,17 @@ struct ActorGraph::Impl {
   }
 
   uint32_t EnsureActor(const Text& id, const Text& name, const Text& country) {
+    // Shared Texts of busy actors recur: a direct-mapped cache keyed by the bytes' address
+    // skips hashing the id. The cache holds its Text, so an address is never reused while
+    // cached (no false hits).
+    ActorHint& hint = actor_hints[(reinterpret_cast<uintptr_t>(id.data()) >> 4) &
+                                  (kActorHints - 1)];
+    if (!id.empty() && hint.id.SharesBytesWith(id)) return hint.index;
     auto it = actor_index.find(id.view());
-    if (it != actor_index.end()) return it->second;
+    if (it != actor_index.end()) {
+      if (id.use_count() > 1) hint = {id, it->second};  // shared: likely to recur
+      return it->second;
+    }
     Actor a;
     a.id = id.str();
     a.kind = ActorKind::kOther;
@@ -430,11 +456,14 @@ absl::StatusOr<bool> ActorGraph::Impl::Add(Observation o, bool pooled) {
     }
   }
   Impl& m = *this;
-  if (m.observations.contains(o.id.view())) return false;
   StoredObservation* slot = m.arena.Allocate();
   slot->o = std::move(o);
   Observation& n = slot->o;
   const Observation* p = &n;
+  if (!m.observations.insert(p).second) {  // one probe: a known id gives the slot back
+    m.arena.Release(slot);
+    return false;
+  }
   uint32_t s = m.EnsureActor(n.source, n.source_name, n.source_country);
   uint32_t t = m.EnsureActor(n.target, n.target_name, n.target_country);
   if (!n.source.SharesBytesWith(m.g[s].id)) n.source = m.g[s].id;
@@ -446,7 +475,6 @@ absl::StatusOr<bool> ActorGraph::Impl::Add(Observation o, bool pooled) {
     m.InternField(n.evidence.doc, &m.last_doc);
     m.InternField(n.evidence.url, &m.last_url);
   }
-  m.observations.insert(p);
   uint32_t e = m.EnsureEdge(s, t);
   m.edges[e].observations.push_back(p);
   m.AddToDocument(p);
@@ -462,6 +490,8 @@ int64_t ActorGraph::RetractDocument(std::string_view doc) {
   if (it == m.by_doc.end()) return 0;
   std::vector<const Observation*> gone = std::move(it->second.observations);
   m.by_doc.erase(it);
+  m.cached_doc_entry = nullptr;
+  m.cached_doc = Text();
   bool newest_gone = false;
   for (const Observation* p : gone) {
     uint32_t s = m.actor_index.find(p->source.view())->second;

@@ -387,6 +387,10 @@ absl::Status Store::LoadInto(ActorGraph& graph, const LoadOptions& options) {
     Text previous[kSentenceColumn];
     auto pooled = [&](int col, std::string_view v) {
       if (v == previous[col].view()) return previous[col];
+      if (col == 9 || col == 17) {  // document and URL: repeated only within a document
+        previous[col] = Text(v);
+        return previous[col];
+      }
       Text& slot = recent[std::hash<std::string_view>()(v) & (recent.size() - 1)];
       if (slot.view() != v) slot = v.empty() ? Text() : *pool.insert(Text(v)).first;
       previous[col] = slot;
@@ -418,6 +422,7 @@ absl::Status Store::LoadInto(ActorGraph& graph, const LoadOptions& options) {
     hand_over(true);
   });
   absl::Status status;
+  int64_t loaded = 0;
   for (bool last = false; !last && status.ok();) {
     Batch batch;
     {
@@ -429,9 +434,10 @@ absl::Status Store::LoadInto(ActorGraph& graph, const LoadOptions& options) {
       cv.notify_all();
     }
     for (Observation& o : batch.rows) {
-      const Text id = o.id;  // for the error message (a reference, not a copy)
+      ++loaded;
       if (auto r = graph.AddPooledObservation(std::move(o)); !r.ok()) {
-        status = absl::DataLossError(StrCat("observation ", id, ": ", r.status().message()));
+        status = absl::DataLossError(
+            StrCat("observation row ", loaded, " (in seq order): ", r.status().message()));
         break;
       }
     }
