@@ -3,20 +3,70 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <queue>
+#include <span>
+#include <string_view>
+#include <thread>
+#include <tuple>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "graph/errors.h"
 #include "graph/strings.h"
 
 namespace actorgraph {
 namespace {
 
-// Work cap on partial paths; beyond it the answer is returned as `truncated`.
+// Work cap of the best-first engine, in partial paths; beyond it the answer is `truncated`.
 constexpr size_t kMaxLabels = 2'000'000;
-constexpr uint8_t kFar = 0xFF;  // state not within the hop budget of the target
+// Work cap of the breadth-first engine, in moves looked at (about a second of work).
+constexpr uint64_t kMaxBreadthFirstWork = 100'000'000;
+constexpr uint8_t kFar = 0xFF;  // not reached / not within the hop budget
+constexpr uint32_t kNoEdge = std::numeric_limits<uint32_t>::max();
 // Per-hop cost in PathCost::kConfidence, so that among equally sure chains the shorter wins.
 constexpr double kHopCost = 0.01;
+
+// ---- Per-query scratch ------------------------------------------------------------------------
+
+// A value per slot (actor or search state) that is cleared in O(1): a slot whose epoch is
+// not the current one reads as absent.
+template <class T>
+class EpochArray {
+ public:
+  // Starts a new generation over at least `n` slots, all absent.
+  void Reset(size_t n) {
+    if (slots_.size() < n) slots_.resize(n);
+    if (++epoch_ == 0) {  // wrapped around: clear for real, once per 2^32 generations
+      for (Slot& s : slots_) s.epoch = 0;
+      epoch_ = 1;
+    }
+  }
+  // The value at `i`, or nullptr when absent.
+  T* Find(size_t i) {
+    Slot& s = slots_[i];
+    return s.epoch == epoch_ ? &s.value : nullptr;
+  }
+  // The value at `i`, default-constructed when absent.
+  T& operator[](size_t i) {
+    Slot& s = slots_[i];
+    if (s.epoch != epoch_) {
+      s.epoch = epoch_;
+      s.value = T{};
+    }
+    return s.value;
+  }
+
+ private:
+  struct Slot {
+    uint32_t epoch = 0;
+    T value{};
+  };
+  std::vector<Slot> slots_;
+  uint32_t epoch_ = 0;
+};
 
 // What the search needs to know about one directed edge under the query.
 struct EdgeEval {
@@ -25,58 +75,169 @@ struct EdgeEval {
   double cost = 0;
 };
 
-// One move of the search: walk `edge` (against its direction when `reversed`) to `to`.
-struct Step {
-  uint32_t to;
-  uint32_t edge;
-  bool reversed;
-  EdgeEval eval;
+// The relations between one actor and one neighbour, in each direction that exists and
+// passes the query (in a directed search only the direction asked for is filled in).
+struct Link {
+  uint32_t other = 0;
+  uint32_t out_edge = kNoEdge;  // actor -> other
+  uint32_t in_edge = kNoEdge;   // other -> actor
+  EdgeEval out, in;
 };
 
-class PathSearch {
+// One move of a search: walk `edge` (against its direction when `reversed`); `actor` is the
+// far end of the move (its head for moves from an actor, its tail for moves into one).
+struct Move {
+  uint32_t actor;
+  uint32_t edge;
+  bool reversed;
+  const EdgeEval& eval;
+};
+
+// Marks of one breadth-first search over actors.
+struct SearchMark {
+  uint8_t from_source = kFar;  // hops from the search's source
+  uint8_t to_target = kFar;    // hops to the search's target
+  uint8_t blocked : 1 = 0;     // not to be entered (on the root of a spur search)
+  uint8_t banned : 1 = 0;      // the move source -> this actor is not to be taken
+  uint8_t met : 1 = 0;         // reached from both sides
+  uint8_t on_path : 1 = 0;     // on a shortest path
+};
+
+// Memory reused across queries: sized by the graph, so allocating it per query would cost
+// more than a typical query.
+struct Scratch {
+  EpochArray<uint32_t> link_slot;  // actor -> its link while one actor's links are built
+  EpochArray<SearchMark> marks;    // actor -> marks of the current breadth-first search
+  EpochArray<uint8_t> hops_to_target;  // state -> lower bound of the best-first engine
+  EpochArray<double> cost_to_target;   // state -> lower bound, PathCost::kConfidence
+  std::vector<Link> links;             // every actor's links built in this query
+  absl::flat_hash_map<uint64_t, std::pair<uint32_t, uint32_t>> link_ranges;  // -> [begin, end)
+};
+
+// Hands out Scratch objects; keeps a few idle ones so that steady load allocates nothing.
+class ScratchPool {
  public:
-  PathSearch(const ActorGraph& graph, const PathQuery& q)
+  std::unique_ptr<Scratch> Take() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (idle_.empty()) return std::make_unique<Scratch>();
+    std::unique_ptr<Scratch> s = std::move(idle_.back());
+    idle_.pop_back();
+    return s;
+  }
+  void Give(std::unique_ptr<Scratch> s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (idle_.size() < std::max(2u, std::thread::hardware_concurrency())) {
+      idle_.push_back(std::move(s));
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Scratch>> idle_;
+};
+
+ScratchPool& Pool() {
+  static ScratchPool* pool = new ScratchPool();
+  return *pool;
+}
+
+// ---- What both engines share: the query, the moves, the work accounting ----------------------
+
+class QueryContext {
+ public:
+  QueryContext(const ActorGraph& graph, const PathQuery& q, Scratch& scratch)
       : graph_(graph),
         q_(q),
+        scratch_(scratch),
         parity_(q.path_sign != 0),
-        states_per_actor_(parity_ ? 2 : 1),
-        bound_radius_(q.cost == PathCost::kHops ? q.max_hops / 2 : q.max_hops - 1) {
+        need_sign_(parity_ || q.all_positive || q.cost == PathCost::kConfidence) {
     as_of_ = q.as_of != kNoDate          ? q.as_of
              : q.filter.until != kNoDate ? q.filter.until
                                          : graph.newest_date();
+    scratch_.links.clear();
+    scratch_.link_ranges.clear();
   }
 
-  absl::StatusOr<PathResult> Run(uint32_t from, uint32_t to);
+  const ActorGraph& graph() const { return graph_; }
+  const PathQuery& query() const { return q_; }
+  Scratch& scratch() { return scratch_; }
+  bool parity() const { return parity_; }
+  std::string_view Id(uint32_t actor) const { return graph_.ActorAt(actor).id; }
+
+  EdgeEval Eval(uint32_t edge) const;
+
+  // Every move of a path out of actor `u`: a relation in its own direction, or undirected a
+  // relation against it when the pair has no usable one in this direction, or in a sign
+  // search when it has the other sign.
+  template <class F>
+  void ForEachMoveFrom(uint32_t u, F&& fn) {
+    for (const Link& l : Links(u, /*into=*/false)) {
+      if (l.out.usable) fn(Move{l.other, l.out_edge, false, l.out});
+      if (!q_.directed && l.in.usable && (!l.out.usable || (parity_ && l.in.sign != l.out.sign))) {
+        fn(Move{l.other, l.in_edge, true, l.in});
+      }
+    }
+  }
+  // Every move into actor `x`, exactly the moves ForEachMoveFrom gives from the other end.
+  template <class F>
+  void ForEachMoveInto(uint32_t x, F&& fn) {
+    for (const Link& l : Links(x, /*into=*/true)) {
+      if (l.in.usable) fn(Move{l.other, l.in_edge, false, l.in});
+      if (!q_.directed && l.out.usable && (!l.in.usable || (parity_ && l.out.sign != l.in.sign))) {
+        fn(Move{l.other, l.out_edge, true, l.out});
+      }
+    }
+  }
+  // How many links an expansion of `actor` walks: exact once built, else the actor's
+  // observation count (an upper bound that costs no adjacency scan).
+  uint64_t ExpansionCost(uint32_t actor, bool into) const;
+
+  // Accounts `n` units of work and polls for cancellation now and then. False once the
+  // query is cancelled or (for a positive `cap`) its work exceeds `cap`.
+  bool Spend(uint64_t n, uint64_t cap = 0) {
+    work_ += n;
+    if (work_ >= next_poll_) {
+      next_poll_ = work_ + 4096;
+      if (q_.cancelled && q_.cancelled()) cancelled_ = true;
+    }
+    if (cap != 0 && work_ > cap) capped_ = true;
+    return !cancelled_ && !capped_;
+  }
+  bool cancelled() const { return cancelled_; }
+  bool capped() const { return capped_; }
+
+  // The result's description of walking `edge` (against its direction when `reversed`).
+  PathEdge Summarize(uint32_t edge, bool reversed) const {
+    PathEdge e = SummarizeEdge(graph_.EdgeAt(edge), graph_, q_.filter, q_.max_evidence);
+    e.reversed = reversed;
+    return e;
+  }
 
  private:
-  EdgeEval Eval(uint32_t edge) const;
-  // Moves from actor u that a path may take.
-  template <class F>
-  void ForEachStep(uint32_t u, F&& fn) const;
-  // Every usable edge touching x, seen from the other end: a superset of the moves into x,
-  // which keeps the reverse bound admissible.
-  template <class F>
-  void ForEachStepInto(uint32_t x, F&& fn) const;
-  void ComputeBounds(uint32_t target_state);
-  bool Cancelled() const { return q_.cancelled && q_.cancelled(); }
+  // The links of `actor` (moves from it, or `into` it), built on first use: each actor's
+  // adjacency is scanned at most once per query, however often it is expanded.
+  std::span<const Link> Links(uint32_t actor, bool into);
 
   const ActorGraph& graph_;
   const PathQuery& q_;
+  Scratch& scratch_;
   const bool parity_;
-  const uint32_t states_per_actor_;
+  const bool need_sign_;  // else an edge is usable as soon as one observation passes
   Day as_of_ = kNoDate;
-  int bound_radius_;                     // how far the reverse search goes
-  std::vector<uint8_t> hops_to_target_;  // per state; kFar when beyond bound_radius_
-  std::vector<double> cost_to_target_;   // per state, PathCost::kConfidence only
+  uint64_t work_ = 0;
+  uint64_t next_poll_ = 0;
+  bool cancelled_ = false;
+  bool capped_ = false;
 };
 
-EdgeEval PathSearch::Eval(uint32_t edge) const {
+EdgeEval QueryContext::Eval(uint32_t edge) const {
   EdgeEval ev;
   double weight = 0, miss = 1;  // miss: noisy-or complement of recency-scaled confidence
   int64_t count = 0;
   for (const Observation* o : graph_.EdgeAt(edge).observations) {
     if (!q_.filter.Matches(*o)) continue;
     ++count;
+    if (!need_sign_) break;
     weight += o->weight;
     if (q_.cost == PathCost::kConfidence) {
       double c = std::clamp(o->confidence, 0.0, 1.0);
@@ -92,105 +253,430 @@ EdgeEval PathSearch::Eval(uint32_t edge) const {
   return ev;
 }
 
-template <class F>
-void PathSearch::ForEachStep(uint32_t u, F&& fn) const {
-  graph_.ForEachOutEdge(u, [&](uint32_t e) {
-    const uint32_t v = graph_.EdgeAt(e).target;
-    EdgeEval fwd = Eval(e);
-    if (fwd.usable) fn(Step{v, e, false, fwd});
-    if (q_.directed) return;
-    // Walk a relation in its own direction when one exists; the reverse relation is a move
-    // only when the forward one is unusable or, in a sign search, has the other sign.
-    if (auto r = graph_.FindEdge(v, u); r && (!fwd.usable || parity_)) {
-      EdgeEval back = Eval(*r);
-      if (back.usable && (!fwd.usable || back.sign != fwd.sign)) fn(Step{v, *r, true, back});
+std::span<const Link> QueryContext::Links(uint32_t actor, bool into) {
+  // Undirected, one list serves both directions; directed, moves from an actor need its
+  // out-edges and moves into it its in-edges.
+  const uint64_t key = q_.directed ? uint64_t{actor} * 2 + into : actor;
+  std::vector<Link>& links = scratch_.links;
+  auto [it, inserted] = scratch_.link_ranges.try_emplace(key);
+  if (!inserted) {
+    return std::span<const Link>(links.data() + it->second.first,
+                                 it->second.second - it->second.first);
+  }
+  const uint32_t begin = static_cast<uint32_t>(links.size());
+  EpochArray<uint32_t>& slot = scratch_.link_slot;
+  if (!q_.directed) slot.Reset(graph_.actor_count());
+  if (!q_.directed || !into) {
+    graph_.ForEachOutEdge(actor, [&](uint32_t e) {
+      Link l;
+      l.other = graph_.EdgeAt(e).target;
+      l.out_edge = e;
+      l.out = Eval(e);
+      if (!q_.directed) slot[l.other] = static_cast<uint32_t>(links.size());
+      links.push_back(l);
+    });
+  }
+  if (!q_.directed || into) {
+    graph_.ForEachInEdge(actor, [&](uint32_t e) {
+      const uint32_t other = graph_.EdgeAt(e).source;
+      Link* l = nullptr;
+      if (!q_.directed) {
+        if (uint32_t* s = slot.Find(other)) l = &links[*s];
+      }
+      if (l == nullptr) {
+        l = &links.emplace_back();
+        l->other = other;
+      }
+      l->in_edge = e;
+      l->in = Eval(e);
+    });
+  }
+  // A neighbour with no usable relation is no move in either direction.
+  auto end = std::remove_if(links.begin() + begin, links.end(),
+                            [](const Link& l) { return !l.out.usable && !l.in.usable; });
+  links.erase(end, links.end());
+  Spend(links.size() - begin);
+  it->second = {begin, static_cast<uint32_t>(links.size())};
+  return std::span<const Link>(links.data() + begin, links.size() - begin);
+}
+
+uint64_t QueryContext::ExpansionCost(uint32_t actor, bool into) const {
+  const uint64_t key = q_.directed ? uint64_t{actor} * 2 + into : actor;
+  auto it = scratch_.link_ranges.find(key);
+  if (it != scratch_.link_ranges.end()) return it->second.second - it->second.first;
+  return static_cast<uint64_t>(graph_.ObservationCount(Id(actor)));
+}
+
+// ---- Breadth-first engine: PathCost::kHops without a path sign ------------------------------
+//
+// Without a sign constraint a shortest walk never repeats an actor, so a breadth-first
+// search finds shortest loopless paths directly. Each search runs from both ends at once,
+// always growing the side whose next level is cheaper, so a hub's neighbourhood is only
+// scanned when the path needs it. The k shortest come from Yen's algorithm (with Lawler's
+// rule: a path spurs only from where it left its parent), each spur found by the same
+// search. Every search returns the smallest shortest path by actor ids, which makes Yen's
+// output exactly "fewer hops first, then by actor ids".
+
+class BreadthFirstEngine {
+ public:
+  explicit BreadthFirstEngine(QueryContext& ctx) : ctx_(ctx), q_(ctx.query()) {}
+
+  absl::StatusOr<PathResult> Run(uint32_t from, uint32_t to);
+
+ private:
+  struct Shortest {
+    std::vector<uint32_t> actors;
+    bool several = false;  // more than one shortest path
+  };
+  struct Path {
+    std::vector<uint32_t> actors;
+    size_t deviation = 0;  // where it left the path it was spurred from
+  };
+  struct DagEdge {
+    uint32_t from, to;  // a move from -> to on some shortest path of a search's levels
+  };
+  struct Side {
+    std::vector<uint32_t> frontier, next;
+    std::vector<DagEdge> dag;
+    uint8_t depth = 0;
+  };
+
+  // The shortest path src -> dst of at most `limit` hops avoiding `blocked` actors and the
+  // moves src -> `banned`, smallest by actor ids among the shortest; nullopt when none (or
+  // when the query stopped).
+  std::optional<Shortest> FindShortest(uint32_t src, uint32_t dst, int limit,
+                                       std::span<const uint32_t> blocked,
+                                       std::span<const uint32_t> banned);
+  // Grows one side of the current search by one level, collecting actors reached from both.
+  void Expand(Side& side, bool forward, uint32_t src);
+  uint64_t LevelCost(const Side& side, bool forward) const;
+  // Adds the spurs of `p` to the candidates; with `first_only`, stops at the first one.
+  // Returns whether a candidate was added.
+  bool AddSpurs(const Path& p, const std::vector<Path>& found, bool first_only);
+  bool Less(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) const;
+  FoundPath Describe(const std::vector<uint32_t>& actors) const;
+
+  QueryContext& ctx_;
+  const PathQuery& q_;
+  uint32_t to_ = 0;
+  Side fwd_, bwd_;
+  std::vector<uint32_t> met_;
+  std::vector<Path> candidates_;
+};
+
+uint64_t BreadthFirstEngine::LevelCost(const Side& side, bool forward) const {
+  // Sampled over the first actors of the frontier: exact enough to steer, cheap to compute.
+  constexpr size_t kSample = 32;
+  const size_t n = std::min(side.frontier.size(), kSample);
+  uint64_t sum = 0;
+  for (size_t i = 0; i < n; ++i) sum += 1 + ctx_.ExpansionCost(side.frontier[i], !forward);
+  return n == 0 ? 0 : sum * side.frontier.size() / n;
+}
+
+void BreadthFirstEngine::Expand(Side& side, bool forward, uint32_t src) {
+  EpochArray<SearchMark>& marks = ctx_.scratch().marks;
+  const uint8_t depth = static_cast<uint8_t>(side.depth + 1);
+  side.next.clear();
+  for (uint32_t x : side.frontier) {
+    uint64_t moves = 0;
+    auto visit = [&](const Move& m) {
+      ++moves;
+      SearchMark& y = marks[m.actor];
+      if (y.blocked) return;
+      // The banned moves all leave src: forward from src, or backward into a banned actor.
+      if (forward ? (x == src && y.banned) : (m.actor == src && marks[x].banned)) return;
+      uint8_t& d = forward ? y.from_source : y.to_target;
+      if (d == kFar) {
+        d = depth;
+        side.next.push_back(m.actor);
+      } else if (d != depth) {
+        return;
+      }
+      side.dag.push_back(forward ? DagEdge{x, m.actor} : DagEdge{m.actor, x});
+      if ((forward ? y.to_target : y.from_source) != kFar && !y.met) {
+        y.met = 1;
+        met_.push_back(m.actor);
+      }
+    };
+    if (forward) {
+      ctx_.ForEachMoveFrom(x, visit);
+    } else {
+      ctx_.ForEachMoveInto(x, visit);
     }
-  });
-  if (q_.directed) return;
-  graph_.ForEachInEdge(u, [&](uint32_t e) {
-    const uint32_t v = graph_.EdgeAt(e).source;
-    if (graph_.FindEdge(u, v)) return;  // handled with the forward edge above
-    EdgeEval back = Eval(e);
-    if (back.usable) fn(Step{v, e, true, back});
-  });
+    if (!ctx_.Spend(moves, kMaxBreadthFirstWork)) return;
+  }
+  side.frontier.swap(side.next);
+  side.depth = depth;
 }
 
-template <class F>
-void PathSearch::ForEachStepInto(uint32_t x, F&& fn) const {
-  graph_.ForEachInEdge(x, [&](uint32_t e) {
-    EdgeEval ev = Eval(e);
-    if (ev.usable) fn(Step{graph_.EdgeAt(e).source, e, false, ev});
-  });
-  if (q_.directed) return;
-  graph_.ForEachOutEdge(x, [&](uint32_t e) {
-    EdgeEval ev = Eval(e);
-    if (ev.usable) fn(Step{graph_.EdgeAt(e).target, e, true, ev});
-  });
+std::optional<BreadthFirstEngine::Shortest> BreadthFirstEngine::FindShortest(
+    uint32_t src, uint32_t dst, int limit, std::span<const uint32_t> blocked,
+    std::span<const uint32_t> banned) {
+  EpochArray<SearchMark>& marks = ctx_.scratch().marks;
+  marks.Reset(ctx_.graph().actor_count());
+  for (uint32_t b : blocked) marks[b].blocked = 1;
+  for (uint32_t b : banned) marks[b].banned = 1;
+  marks[src].from_source = 0;
+  marks[dst].to_target = 0;
+  for (Side* s : {&fwd_, &bwd_}) {
+    s->frontier.clear();
+    s->dag.clear();
+    s->depth = 0;
+  }
+  fwd_.frontier.push_back(src);
+  bwd_.frontier.push_back(dst);
+  met_.clear();
+  while (met_.empty()) {
+    if (!ctx_.Spend(1, kMaxBreadthFirstWork)) return std::nullopt;
+    if (fwd_.frontier.empty() || bwd_.frontier.empty()) return std::nullopt;
+    if (fwd_.depth + bwd_.depth + 1 > limit) return std::nullopt;
+    const bool forward = LevelCost(fwd_, true) <= LevelCost(bwd_, false);
+    Expand(forward ? fwd_ : bwd_, forward, src);
+    if (ctx_.cancelled() || ctx_.capped()) return std::nullopt;
+  }
+
+  // The first level where the sides meet holds every shortest path's crossing actor; mark
+  // the actors of the shortest paths back to src and on to dst through the levels' moves.
+  int length = std::numeric_limits<int>::max();
+  for (uint32_t z : met_) length = std::min(length, marks[z].from_source + marks[z].to_target);
+  for (uint32_t z : met_) {
+    if (marks[z].from_source + marks[z].to_target == length) marks[z].on_path = 1;
+  }
+  for (auto e = fwd_.dag.rbegin(); e != fwd_.dag.rend(); ++e) {
+    if (marks[e->to].on_path) marks[e->from].on_path = 1;
+  }
+  for (auto e = bwd_.dag.rbegin(); e != bwd_.dag.rend(); ++e) {
+    if (marks[e->from].on_path) marks[e->to].on_path = 1;
+  }
+  std::vector<DagEdge> dag;  // the moves of all shortest paths
+  for (const DagEdge& e : fwd_.dag) {
+    if (marks[e.to].on_path) dag.push_back(e);
+  }
+  for (const DagEdge& e : bwd_.dag) {
+    if (marks[e.from].on_path) dag.push_back(e);
+  }
+  std::sort(dag.begin(), dag.end(),
+            [](const DagEdge& a, const DagEdge& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); });
+  dag.erase(std::unique(dag.begin(), dag.end(),
+                        [](const DagEdge& a, const DagEdge& b) {
+                          return a.from == b.from && a.to == b.to;
+                        }),
+            dag.end());
+
+  Shortest out;
+  out.several = dag.size() > static_cast<size_t>(length);  // one path has `length` moves
+  out.actors.push_back(src);
+  while (out.actors.back() != dst) {
+    const uint32_t cur = out.actors.back();
+    auto first = std::lower_bound(dag.begin(), dag.end(), cur,
+                                  [](const DagEdge& e, uint32_t v) { return e.from < v; });
+    if (first == dag.end() || first->from != cur) return std::nullopt;  // cannot happen
+    uint32_t best = first->to;
+    for (auto e = first; e != dag.end() && e->from == cur; ++e) {
+      if (ctx_.Id(e->to) < ctx_.Id(best)) best = e->to;
+    }
+    out.actors.push_back(best);
+  }
+  return out;
 }
 
-// Breadth-first (and, for the confidence cost, Dijkstra) from the target backwards, out to
-// bound_radius_ moves. By hops the radius is half the budget: a state not reached is at least
-// bound_radius_ + 1 away, still a valid bound, and the forward search covers the other half,
-// which keeps both sides small (as in bidirectional search). The confidence cost needs the
-// whole budget, max_hops - 1: beyond it a state cannot lie on any answer.
-void PathSearch::ComputeBounds(uint32_t target_state) {
-  const size_t n = graph_.actor_count() * states_per_actor_;
-  hops_to_target_.assign(n, kFar);
+bool BreadthFirstEngine::Less(const std::vector<uint32_t>& a,
+                              const std::vector<uint32_t>& b) const {
+  if (a.size() != b.size()) return a.size() < b.size();
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return ctx_.Id(a[i]) < ctx_.Id(b[i]);
+  }
+  return false;
+}
+
+bool BreadthFirstEngine::AddSpurs(const Path& p, const std::vector<Path>& found,
+                                  bool first_only) {
+  bool added = false;
+  std::vector<uint32_t> banned;
+  for (size_t i = p.deviation; i + 1 < p.actors.size(); ++i) {
+    const std::span<const uint32_t> root(p.actors.data(), i);  // before the spur actor
+    banned.clear();
+    for (const Path& f : found) {
+      if (f.actors.size() > i + 1 && std::equal(root.begin(), root.end(), f.actors.begin()) &&
+          f.actors[i] == p.actors[i]) {
+        banned.push_back(f.actors[i + 1]);
+      }
+    }
+    auto spur = FindShortest(p.actors[i], to_, q_.max_hops - static_cast<int>(i), root, banned);
+    if (!spur) {
+      if (ctx_.cancelled() || ctx_.capped()) return added;
+      continue;
+    }
+    Path c;
+    c.actors.assign(root.begin(), root.end());
+    c.actors.insert(c.actors.end(), spur->actors.begin(), spur->actors.end());
+    c.deviation = i;
+    if (std::none_of(candidates_.begin(), candidates_.end(),
+                     [&](const Path& x) { return x.actors == c.actors; })) {
+      candidates_.push_back(std::move(c));
+      added = true;
+      if (first_only) return true;
+    }
+  }
+  return added;
+}
+
+FoundPath BreadthFirstEngine::Describe(const std::vector<uint32_t>& actors) const {
+  const ActorGraph& g = ctx_.graph();
+  FoundPath path;
+  path.cost = static_cast<double>(actors.size() - 1);
+  for (size_t i = 0; i < actors.size(); ++i) {
+    path.actors.push_back(g.ActorAt(actors[i]).id);
+    if (i == 0) continue;
+    // The move the search took: the relation in its own direction when usable, else the
+    // reverse one (undirected).
+    const uint32_t u = actors[i - 1], v = actors[i];
+    std::optional<uint32_t> e = g.FindEdge(u, v);
+    bool reversed = false;
+    if (!e || !ctx_.Eval(*e).usable) {
+      e = g.FindEdge(v, u);
+      reversed = true;
+    }
+    PathEdge edge = ctx_.Summarize(*e, reversed);
+    path.sign *= edge.sign;
+    path.edges.push_back(std::move(edge));
+  }
+  return path;
+}
+
+absl::StatusOr<PathResult> BreadthFirstEngine::Run(uint32_t from, uint32_t to) {
+  to_ = to;
+  std::vector<Path> found;
+  bool more = false;  // a path beyond the k-th exists
+  if (auto first = FindShortest(from, to, q_.max_hops, {}, {})) {
+    found.push_back(Path{std::move(first->actors), 0});
+    if (q_.k == 1 && first->several) more = true;
+  }
+  while (!found.empty() && !more && !ctx_.cancelled() && !ctx_.capped()) {
+    if (found.size() == static_cast<size_t>(q_.k)) {
+      more = !candidates_.empty() || AddSpurs(found.back(), found, /*first_only=*/true);
+      break;
+    }
+    AddSpurs(found.back(), found, /*first_only=*/false);
+    if (candidates_.empty()) break;
+    auto best = std::min_element(candidates_.begin(), candidates_.end(),
+                                 [&](const Path& a, const Path& b) { return Less(a.actors, b.actors); });
+    found.push_back(std::move(*best));
+    candidates_.erase(best);
+  }
+  if (ctx_.cancelled()) return absl::CancelledError("FindPaths cancelled");
+  PathResult result;
+  result.truncated = more || ctx_.capped();
+  for (const Path& p : found) result.paths.push_back(Describe(p.actors));
+  return result;
+}
+
+// ---- Best-first engine: path sign constraints and the confidence cost -----------------------
+//
+// An exact best-first enumeration of simple paths (A* over partial paths). A reverse search
+// from the target over actor x sign-parity states gives a lower bound on the remaining cost
+// and hops; partial paths are expanded cheapest bound first, so complete paths come out in
+// cost order. This stays exact under the parity constraint, where a shortest walk over
+// states may revisit an actor.
+
+class BestFirstEngine {
+ public:
+  explicit BestFirstEngine(QueryContext& ctx)
+      : ctx_(ctx),
+        q_(ctx.query()),
+        states_per_actor_(ctx.parity() ? 2 : 1),
+        bound_radius_(q_.cost == PathCost::kHops ? q_.max_hops / 2 : q_.max_hops - 1) {}
+
+  absl::StatusOr<PathResult> Run(uint32_t from, uint32_t to);
+
+ private:
+  uint32_t StateAfter(uint32_t parity, const Move& m) const {
+    const uint32_t p = ctx_.parity() ? parity ^ (m.eval.sign < 0 ? 1u : 0u) : 0;
+    return m.actor * states_per_actor_ + p;
+  }
+  uint8_t HopsToTarget(uint32_t state) {
+    const uint8_t* h = ctx_.scratch().hops_to_target.Find(state);
+    return h == nullptr ? kFar : *h;
+  }
+  double CostToTarget(uint32_t state) {
+    const double* c = ctx_.scratch().cost_to_target.Find(state);
+    return c == nullptr ? std::numeric_limits<double>::infinity() : *c;
+  }
+  void ComputeBounds(uint32_t target_state);
+
+  QueryContext& ctx_;
+  const PathQuery& q_;
+  const uint32_t states_per_actor_;
+  // How far the reverse search goes: by hops half the budget (a state not reached is at
+  // least bound_radius_ + 1 away, still a valid bound, and the forward search covers the
+  // other half); the confidence cost needs the whole budget, beyond which a state cannot
+  // lie on any answer.
+  const int bound_radius_;
+};
+
+// Breadth-first (and, for the confidence cost, Dijkstra) from the target backwards over the
+// exact moves into each state, out to bound_radius_ moves.
+void BestFirstEngine::ComputeBounds(uint32_t target_state) {
+  const size_t n = ctx_.graph().actor_count() * states_per_actor_;
+  EpochArray<uint8_t>& hops = ctx_.scratch().hops_to_target;
+  hops.Reset(n);
   std::vector<uint32_t> frontier = {target_state}, next;
-  hops_to_target_[target_state] = 0;
+  hops[target_state] = 0;
   for (int depth = 1; depth <= bound_radius_ && !frontier.empty(); ++depth) {
     next.clear();
     for (uint32_t x : frontier) {
       const uint32_t parity = x % states_per_actor_;
-      ForEachStepInto(x / states_per_actor_, [&](const Step& s) {
-        uint32_t p = parity_ ? parity ^ (s.eval.sign < 0 ? 1u : 0u) : 0;
-        uint32_t y = s.to * states_per_actor_ + p;
-        if (hops_to_target_[y] != kFar) return;
-        hops_to_target_[y] = static_cast<uint8_t>(depth);
+      uint64_t moves = 0;
+      ctx_.ForEachMoveInto(x / states_per_actor_, [&](const Move& m) {
+        ++moves;
+        const uint32_t y = StateAfter(parity, m);
+        if (hops.Find(y) != nullptr) return;
+        hops[y] = static_cast<uint8_t>(depth);
         next.push_back(y);
       });
+      if (!ctx_.Spend(moves)) return;
     }
     frontier.swap(next);
   }
   if (q_.cost != PathCost::kConfidence) return;
-  cost_to_target_.assign(n, std::numeric_limits<double>::infinity());
+  EpochArray<double>& cost = ctx_.scratch().cost_to_target;
+  cost.Reset(n);
   using Item = std::pair<double, uint32_t>;
   std::priority_queue<Item, std::vector<Item>, std::greater<>> pq;
-  cost_to_target_[target_state] = 0;
+  cost[target_state] = 0;
   pq.push({0.0, target_state});
   while (!pq.empty()) {
-    // Plain variables, not a structured binding: clang 14 (the fuzz build) cannot capture
-    // bindings in the lambda below.
     const double d = pq.top().first;
     const uint32_t x = pq.top().second;
     pq.pop();
-    if (d > cost_to_target_[x]) continue;
+    if (d > CostToTarget(x)) continue;
     const uint32_t parity = x % states_per_actor_;
-    ForEachStepInto(x / states_per_actor_, [&](const Step& s) {
-      uint32_t p = parity_ ? parity ^ (s.eval.sign < 0 ? 1u : 0u) : 0;
-      uint32_t y = s.to * states_per_actor_ + p;
-      if (hops_to_target_[y] == kFar) return;  // outside the budget: never on a path
-      double nd = d + s.eval.cost;
-      if (nd < cost_to_target_[y]) {
-        cost_to_target_[y] = nd;
+    uint64_t moves = 0;
+    ctx_.ForEachMoveInto(x / states_per_actor_, [&](const Move& m) {
+      ++moves;
+      const uint32_t y = StateAfter(parity, m);
+      if (HopsToTarget(y) == kFar) return;  // outside the budget: never on a path
+      const double nd = d + m.eval.cost;
+      if (nd < CostToTarget(y)) {
+        cost[y] = nd;
         pq.push({nd, y});
       }
     });
+    if (!ctx_.Spend(moves)) return;
   }
 }
 
-absl::StatusOr<PathResult> PathSearch::Run(uint32_t from, uint32_t to) {
+absl::StatusOr<PathResult> BestFirstEngine::Run(uint32_t from, uint32_t to) {
   const uint32_t want_parity = q_.path_sign < 0 ? 1 : 0;
   const uint32_t target_state = to * states_per_actor_ + want_parity;
   ComputeBounds(target_state);
-  if (Cancelled()) return absl::CancelledError("FindPaths cancelled");
+  if (ctx_.cancelled()) return absl::CancelledError("FindPaths cancelled");
 
   struct Label {
     uint32_t state;
     int32_t parent;
     uint32_t edge;
     bool reversed;
-    int8_t sign;
     uint8_t hops;
     double cost;
   };
@@ -211,7 +697,7 @@ absl::StatusOr<PathResult> PathSearch::Run(uint32_t from, uint32_t to) {
   const size_t wanted = static_cast<size_t>(q_.k) + 1;  // one more tells `truncated`
   bool capped = false;
 
-  labels.push_back(Label{from * states_per_actor_, -1, 0, false, 1, 0, 0.0});
+  labels.push_back(Label{from * states_per_actor_, -1, 0, false, 0, 0.0});
   open.push(Entry{0.0, 0, 0});
   auto on_path = [&](int32_t label, uint32_t actor) {
     for (; label >= 0; label = labels[label].parent) {
@@ -219,9 +705,9 @@ absl::StatusOr<PathResult> PathSearch::Run(uint32_t from, uint32_t to) {
     }
     return false;
   };
-  size_t pops = 0;
+  const bool by_confidence = q_.cost == PathCost::kConfidence;
   while (!open.empty() && done.size() < wanted) {
-    if ((++pops & 255) == 0 && Cancelled()) return absl::CancelledError("FindPaths cancelled");
+    if (!ctx_.Spend(1)) return absl::CancelledError("FindPaths cancelled");
     const uint32_t li = open.top().label;
     open.pop();
     const Label cur = labels[li];
@@ -231,29 +717,31 @@ absl::StatusOr<PathResult> PathSearch::Run(uint32_t from, uint32_t to) {
     }
     if (cur.hops >= q_.max_hops) continue;
     const uint32_t parity = cur.state % states_per_actor_;
-    ForEachStep(cur.state / states_per_actor_, [&](const Step& s) {
+    uint64_t moves = 0;
+    ctx_.ForEachMoveFrom(cur.state / states_per_actor_, [&](const Move& m) {
+      ++moves;
       if (capped) return;
-      uint32_t p = parity_ ? parity ^ (s.eval.sign < 0 ? 1u : 0u) : 0;
-      uint32_t ns = s.to * states_per_actor_ + p;
-      uint8_t h = hops_to_target_[ns];
+      const uint32_t ns = StateAfter(parity, m);
+      uint8_t h = HopsToTarget(ns);
       if (h == kFar) {
         if (bound_radius_ >= q_.max_hops - 1) return;  // beyond the budget
         h = static_cast<uint8_t>(bound_radius_ + 1);
       }
       if (cur.hops + 1 + h > q_.max_hops) return;
-      if (s.to == to && ns != target_state) return;  // passing through the target is a loop
-      if (on_path(static_cast<int32_t>(li), s.to)) return;
-      double g = cur.cost + s.eval.cost;
-      double f = g + (q_.cost == PathCost::kConfidence ? cost_to_target_[ns] : h);
+      if (m.actor == to && ns != target_state) return;  // passing through the target is a loop
+      if (on_path(static_cast<int32_t>(li), m.actor)) return;
+      const double g = cur.cost + m.eval.cost;
+      const double f = g + (by_confidence ? CostToTarget(ns) : h);
       if (labels.size() >= kMaxLabels) {
         capped = true;
         return;
       }
-      labels.push_back(Label{ns, static_cast<int32_t>(li), s.edge, s.reversed, s.eval.sign,
+      labels.push_back(Label{ns, static_cast<int32_t>(li), m.edge, m.reversed,
                              static_cast<uint8_t>(cur.hops + 1), g});
       open.push(
           Entry{f, static_cast<uint8_t>(cur.hops + 1), static_cast<uint32_t>(labels.size() - 1)});
     });
+    if (!ctx_.Spend(moves)) return absl::CancelledError("FindPaths cancelled");
     if (capped) break;
   }
 
@@ -268,20 +756,21 @@ absl::StatusOr<PathResult> PathSearch::Run(uint32_t from, uint32_t to) {
     std::reverse(chain.begin(), chain.end());
     for (size_t i = 0; i < chain.size(); ++i) {
       const Label& l = labels[chain[i]];
-      path.actors.push_back(graph_.ActorAt(l.state / states_per_actor_).id);
+      path.actors.push_back(ctx_.graph().ActorAt(l.state / states_per_actor_).id);
       if (i == 0) continue;
-      PathEdge edge = SummarizeEdge(graph_.EdgeAt(l.edge), graph_, q_.filter, q_.max_evidence);
-      edge.reversed = l.reversed;
+      PathEdge edge = ctx_.Summarize(l.edge, l.reversed);
       path.sign *= edge.sign;
       path.edges.push_back(std::move(edge));
     }
     result.paths.push_back(std::move(path));
   }
-  // Completed paths already come out cheapest first; fewer hops first among equal costs.
+  // Completed paths already come out cheapest first; fewer hops, then actor ids, among
+  // equal costs.
   std::stable_sort(result.paths.begin(), result.paths.end(),
                    [](const FoundPath& a, const FoundPath& b) {
                      if (a.cost != b.cost) return a.cost < b.cost;
-                     return a.edges.size() < b.edges.size();
+                     if (a.edges.size() != b.edges.size()) return a.edges.size() < b.edges.size();
+                     return a.actors < b.actors;
                    });
   return result;
 }
@@ -312,8 +801,18 @@ absl::StatusOr<PathResult> FindPathsIn(const ActorGraph& graph, const PathQuery&
   if (!from) return ActorNotFound(q.from);
   auto to = graph.IndexOf(q.to);
   if (!to) return ActorNotFound(q.to);
-  PathSearch search(graph, q);
-  return search.Run(*from, *to);
+  std::unique_ptr<Scratch> scratch = Pool().Take();
+  absl::StatusOr<PathResult> result;
+  {
+    QueryContext ctx(graph, q, *scratch);
+    if (q.cost == PathCost::kHops && q.path_sign == 0) {
+      result = BreadthFirstEngine(ctx).Run(*from, *to);
+    } else {
+      result = BestFirstEngine(ctx).Run(*from, *to);
+    }
+  }
+  Pool().Give(std::move(scratch));
+  return result;
 }
 
 }  // namespace actorgraph
