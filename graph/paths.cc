@@ -150,7 +150,9 @@ class QueryContext {
         q_(q),
         scratch_(scratch),
         parity_(q.path_sign != 0),
-        need_sign_(parity_ || q.all_positive || q.cost == PathCost::kConfidence) {
+        need_sign_(parity_ || q.all_positive || q.cost == PathCost::kConfidence),
+        filter_passes_all_(q.filter.kinds_mask == 0 && q.filter.sign == 0 &&
+                           q.filter.since == kNoDate && q.filter.until == kNoDate) {
     as_of_ = q.as_of != kNoDate          ? q.as_of
              : q.filter.until != kNoDate ? q.filter.until
                                          : graph.newest_date();
@@ -188,6 +190,14 @@ class QueryContext {
       }
     }
   }
+  // Whether a breadth-first search (no path sign) may move u -> v: the relation u -> v is
+  // usable, or undirected v -> u is. Two edge lookups; no adjacency scan.
+  bool HasMove(uint32_t u, uint32_t v) const {
+    if (auto e = graph_.FindEdge(u, v); e && Eval(*e).usable) return true;
+    if (q_.directed) return false;
+    auto e = graph_.FindEdge(v, u);
+    return e && Eval(*e).usable;
+  }
   // How many links an expansion of `actor` walks: exact once built, else the actor's
   // observation count (an upper bound that costs no adjacency scan).
   uint64_t ExpansionCost(uint32_t actor, bool into) const;
@@ -223,6 +233,7 @@ class QueryContext {
   Scratch& scratch_;
   const bool parity_;
   const bool need_sign_;  // else an edge is usable as soon as one observation passes
+  const bool filter_passes_all_;
   Day as_of_ = kNoDate;
   uint64_t work_ = 0;
   uint64_t next_poll_ = 0;
@@ -232,9 +243,15 @@ class QueryContext {
 
 EdgeEval QueryContext::Eval(uint32_t edge) const {
   EdgeEval ev;
+  const auto observations = graph_.EdgeAt(edge).observations;
+  if (!need_sign_ && filter_passes_all_) {  // no need to read the observations themselves
+    ev.usable = !observations.empty();
+    ev.cost = 1.0;
+    return ev;
+  }
   double weight = 0, miss = 1;  // miss: noisy-or complement of recency-scaled confidence
   int64_t count = 0;
-  for (const Observation* o : graph_.EdgeAt(edge).observations) {
+  for (const Observation* o : observations) {
     if (!q_.filter.Matches(*o)) continue;
     ++count;
     if (!need_sign_) break;
@@ -303,7 +320,8 @@ std::span<const Link> QueryContext::Links(uint32_t actor, bool into) {
 uint64_t QueryContext::ExpansionCost(uint32_t actor, bool into) const {
   const uint64_t key = q_.directed ? uint64_t{actor} * 2 + into : actor;
   auto it = scratch_.link_ranges.find(key);
-  if (it != scratch_.link_ranges.end()) return it->second.second - it->second.first;
+  // Walking built links is a few times cheaper than building them.
+  if (it != scratch_.link_ranges.end()) return (it->second.second - it->second.first) / 4;
   return static_cast<uint64_t>(graph_.ObservationCount(Id(actor)));
 }
 
@@ -349,6 +367,11 @@ class BreadthFirstEngine {
                                        std::span<const uint32_t> banned);
   // Grows one side of the current search by one level, collecting actors reached from both.
   void Expand(Side& side, bool forward, uint32_t src);
+  // Looks for moves from the forward frontier straight into the backward one, pair by pair:
+  // when they exist they are exactly the moves the next forward level would find into
+  // actors the backward side reached, without scanning any adjacency. Returns whether any
+  // was found (then recorded like that level's).
+  bool Bridge(uint32_t src);
   uint64_t LevelCost(const Side& side, bool forward) const;
   // Adds the spurs of `p` to the candidates; with `first_only`, stops at the first one.
   // Returns whether a candidate was added.
@@ -409,6 +432,25 @@ void BreadthFirstEngine::Expand(Side& side, bool forward, uint32_t src) {
   side.depth = depth;
 }
 
+bool BreadthFirstEngine::Bridge(uint32_t src) {
+  EpochArray<SearchMark>& marks = ctx_.scratch().marks;
+  const uint8_t depth = static_cast<uint8_t>(fwd_.depth + 1);
+  for (uint32_t x : fwd_.frontier) {
+    for (uint32_t y : bwd_.frontier) {
+      SearchMark& my = marks[y];
+      if ((x == src && my.banned) || !ctx_.HasMove(x, y)) continue;
+      my.from_source = depth;  // no forward level reached it yet, or the sides had met
+      fwd_.dag.push_back(DagEdge{x, y});
+      if (!my.met) {
+        my.met = 1;
+        met_.push_back(y);
+      }
+    }
+    if (!ctx_.Spend(bwd_.frontier.size(), kMaxBreadthFirstWork)) return false;
+  }
+  return !met_.empty();
+}
+
 std::optional<BreadthFirstEngine::Shortest> BreadthFirstEngine::FindShortest(
     uint32_t src, uint32_t dst, int limit, std::span<const uint32_t> blocked,
     std::span<const uint32_t> banned) {
@@ -430,7 +472,12 @@ std::optional<BreadthFirstEngine::Shortest> BreadthFirstEngine::FindShortest(
     if (!ctx_.Spend(1, kMaxBreadthFirstWork)) return std::nullopt;
     if (fwd_.frontier.empty() || bwd_.frontier.empty()) return std::nullopt;
     if (fwd_.depth + bwd_.depth + 1 > limit) return std::nullopt;
-    const bool forward = LevelCost(fwd_, true) <= LevelCost(bwd_, false);
+    const uint64_t fwd_cost = LevelCost(fwd_, true), bwd_cost = LevelCost(bwd_, false);
+    // Two edge lookups per pair against a few cache misses per scanned link.
+    const uint64_t pairs = uint64_t{fwd_.frontier.size()} * bwd_.frontier.size();
+    if (2 * pairs < std::min(fwd_cost, bwd_cost) && Bridge(src)) break;
+    if (ctx_.cancelled() || ctx_.capped()) return std::nullopt;
+    const bool forward = fwd_cost <= bwd_cost;
     Expand(forward ? fwd_ : bwd_, forward, src);
     if (ctx_.cancelled() || ctx_.capped()) return std::nullopt;
   }
