@@ -10,7 +10,6 @@
 #include <span>
 #include <string_view>
 #include <thread>
-#include <tuple>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -111,6 +110,7 @@ struct Scratch {
   EpochArray<uint8_t> hops_to_target;  // state -> lower bound of the best-first engine
   EpochArray<double> cost_to_target;   // state -> lower bound, PathCost::kConfidence
   std::vector<Link> links;             // every actor's links built in this query
+  std::vector<uint32_t> edge_ids;      // one actor's edges while its links are built
   absl::flat_hash_map<uint64_t, std::pair<uint32_t, uint32_t>> link_ranges;  // -> [begin, end)
 };
 
@@ -166,7 +166,8 @@ class QueryContext {
   bool parity() const { return parity_; }
   std::string_view Id(uint32_t actor) const { return graph_.ActorAt(actor).id; }
 
-  EdgeEval Eval(uint32_t edge) const;
+  EdgeEval Eval(const ActorGraph::EdgeRef& edge) const;
+  EdgeEval Eval(uint32_t edge) const { return Eval(graph_.EdgeAt(edge)); }
 
   // Every move of a path out of actor `u`: a relation in its own direction, or undirected a
   // relation against it when the pair has no usable one in this direction, or in a sign
@@ -241,9 +242,9 @@ class QueryContext {
   bool capped_ = false;
 };
 
-EdgeEval QueryContext::Eval(uint32_t edge) const {
+EdgeEval QueryContext::Eval(const ActorGraph::EdgeRef& edge) const {
   EdgeEval ev;
-  const auto observations = graph_.EdgeAt(edge).observations;
+  const auto observations = edge.observations;
   if (!need_sign_ && filter_passes_all_) {  // no need to read the observations themselves
     ev.usable = !observations.empty();
     ev.cost = 1.0;
@@ -281,32 +282,41 @@ std::span<const Link> QueryContext::Links(uint32_t actor, bool into) {
                                  it->second.second - it->second.first);
   }
   const uint32_t begin = static_cast<uint32_t>(links.size());
-  EpochArray<uint32_t>& slot = scratch_.link_slot;
-  if (!q_.directed) slot.Reset(graph_.actor_count());
-  if (!q_.directed || !into) {
-    graph_.ForEachOutEdge(actor, [&](uint32_t e) {
-      Link l;
-      l.other = graph_.EdgeAt(e).target;
-      l.out_edge = e;
-      l.out = Eval(e);
-      if (!q_.directed) slot[l.other] = static_cast<uint32_t>(links.size());
-      links.push_back(l);
-    });
+  // In passes, so that the cache misses of different edges overlap: edge ids, then each
+  // edge's far end and evaluation, then (undirected) pairing both directions of a neighbour.
+  std::vector<uint32_t>& ids = scratch_.edge_ids;
+  ids.clear();
+  if (!q_.directed || !into) graph_.ForEachOutEdge(actor, [&](uint32_t e) { ids.push_back(e); });
+  const size_t out_count = ids.size();
+  if (!q_.directed || into) graph_.ForEachInEdge(actor, [&](uint32_t e) { ids.push_back(e); });
+  links.resize(begin + ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const ActorGraph::EdgeRef edge = graph_.EdgeAt(ids[i]);
+    Link& l = links[begin + i];
+    l = Link{};
+    if (i < out_count) {
+      l.other = edge.target;
+      l.out_edge = ids[i];
+      l.out = Eval(edge);
+    } else {
+      l.other = edge.source;
+      l.in_edge = ids[i];
+      l.in = Eval(edge);
+    }
   }
-  if (!q_.directed || into) {
-    graph_.ForEachInEdge(actor, [&](uint32_t e) {
-      const uint32_t other = graph_.EdgeAt(e).source;
-      Link* l = nullptr;
-      if (!q_.directed) {
-        if (uint32_t* s = slot.Find(other)) l = &links[*s];
+  if (!q_.directed && out_count > 0 && out_count < ids.size()) {
+    EpochArray<uint32_t>& slot = scratch_.link_slot;
+    slot.Reset(graph_.actor_count());
+    for (size_t i = 0; i < out_count; ++i) slot[links[begin + i].other] = static_cast<uint32_t>(i);
+    for (size_t i = out_count; i < ids.size(); ++i) {
+      Link& in = links[begin + i];
+      if (const uint32_t* s = slot.Find(in.other)) {
+        Link& out = links[begin + *s];
+        out.in_edge = in.in_edge;
+        out.in = in.in;
+        in = Link{};  // dropped below
       }
-      if (l == nullptr) {
-        l = &links.emplace_back();
-        l->other = other;
-      }
-      l->in_edge = e;
-      l->in = Eval(e);
-    });
+    }
   }
   // A neighbour with no usable relation is no move in either direction.
   auto end = std::remove_if(links.begin() + begin, links.end(),
@@ -361,21 +371,26 @@ class BreadthFirstEngine {
 
   // The shortest path src -> dst of at most `limit` hops avoiding `blocked` actors and the
   // moves src -> `banned`, smallest by actor ids among the shortest; nullopt when none (or
-  // when the query stopped).
+  // when the query stopped). With `any`, only whether a path exists: a found one is
+  // returned with no actors, as soon as the sides meet.
   std::optional<Shortest> FindShortest(uint32_t src, uint32_t dst, int limit,
                                        std::span<const uint32_t> blocked,
-                                       std::span<const uint32_t> banned);
-  // Grows one side of the current search by one level, collecting actors reached from both.
-  void Expand(Side& side, bool forward, uint32_t src);
+                                       std::span<const uint32_t> banned, bool any = false);
+  // Grows one side of the current search by one level, collecting actors reached from both
+  // (with `any`, stopping at the first).
+  void Expand(Side& side, bool forward, uint32_t src, bool any);
   // Looks for moves from the forward frontier straight into the backward one, pair by pair:
   // when they exist they are exactly the moves the next forward level would find into
   // actors the backward side reached, without scanning any adjacency. Returns whether any
-  // was found (then recorded like that level's).
-  bool Bridge(uint32_t src);
+  // was found (then recorded like that level's; with `any`, stops at the first).
+  bool Bridge(uint32_t src, bool any);
   uint64_t LevelCost(const Side& side, bool forward) const;
-  // Adds the spurs of `p` to the candidates; with `first_only`, stops at the first one.
-  // Returns whether a candidate was added.
-  bool AddSpurs(const Path& p, const std::vector<Path>& found, bool first_only);
+  // Adds the spurs of `p` to the candidates and returns whether it added any. With
+  // `exists_only`, only tells whether `p` has a spur at all, adding nothing.
+  bool AddSpurs(const Path& p, const std::vector<Path>& found, bool exists_only);
+  // The most hops a new candidate may have and still be among the k + 1 first paths, given
+  // `found` paths and the candidates so far.
+  int MaxUsefulHops(size_t found) const;
   bool Less(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) const;
   FoundPath Describe(const std::vector<uint32_t>& actors) const;
 
@@ -384,6 +399,7 @@ class BreadthFirstEngine {
   uint32_t to_ = 0;
   Side fwd_, bwd_;
   std::vector<uint32_t> met_;
+  std::vector<DagEdge> shortest_dag_;
   std::vector<Path> candidates_;
 };
 
@@ -396,7 +412,7 @@ uint64_t BreadthFirstEngine::LevelCost(const Side& side, bool forward) const {
   return n == 0 ? 0 : sum * side.frontier.size() / n;
 }
 
-void BreadthFirstEngine::Expand(Side& side, bool forward, uint32_t src) {
+void BreadthFirstEngine::Expand(Side& side, bool forward, uint32_t src, bool any) {
   EpochArray<SearchMark>& marks = ctx_.scratch().marks;
   const uint8_t depth = static_cast<uint8_t>(side.depth + 1);
   side.next.clear();
@@ -426,13 +442,13 @@ void BreadthFirstEngine::Expand(Side& side, bool forward, uint32_t src) {
     } else {
       ctx_.ForEachMoveInto(x, visit);
     }
-    if (!ctx_.Spend(moves, kMaxBreadthFirstWork)) return;
+    if (!ctx_.Spend(moves, kMaxBreadthFirstWork) || (any && !met_.empty())) return;
   }
   side.frontier.swap(side.next);
   side.depth = depth;
 }
 
-bool BreadthFirstEngine::Bridge(uint32_t src) {
+bool BreadthFirstEngine::Bridge(uint32_t src, bool any) {
   EpochArray<SearchMark>& marks = ctx_.scratch().marks;
   const uint8_t depth = static_cast<uint8_t>(fwd_.depth + 1);
   for (uint32_t x : fwd_.frontier) {
@@ -445,6 +461,7 @@ bool BreadthFirstEngine::Bridge(uint32_t src) {
         my.met = 1;
         met_.push_back(y);
       }
+      if (any) return true;
     }
     if (!ctx_.Spend(bwd_.frontier.size(), kMaxBreadthFirstWork)) return false;
   }
@@ -453,7 +470,7 @@ bool BreadthFirstEngine::Bridge(uint32_t src) {
 
 std::optional<BreadthFirstEngine::Shortest> BreadthFirstEngine::FindShortest(
     uint32_t src, uint32_t dst, int limit, std::span<const uint32_t> blocked,
-    std::span<const uint32_t> banned) {
+    std::span<const uint32_t> banned, bool any) {
   EpochArray<SearchMark>& marks = ctx_.scratch().marks;
   marks.Reset(ctx_.graph().actor_count());
   for (uint32_t b : blocked) marks[b].blocked = 1;
@@ -475,54 +492,56 @@ std::optional<BreadthFirstEngine::Shortest> BreadthFirstEngine::FindShortest(
     const uint64_t fwd_cost = LevelCost(fwd_, true), bwd_cost = LevelCost(bwd_, false);
     // Two edge lookups per pair against a few cache misses per scanned link.
     const uint64_t pairs = uint64_t{fwd_.frontier.size()} * bwd_.frontier.size();
-    if (2 * pairs < std::min(fwd_cost, bwd_cost) && Bridge(src)) break;
+    if (2 * pairs < std::min(fwd_cost, bwd_cost) && Bridge(src, any)) break;
     if (ctx_.cancelled() || ctx_.capped()) return std::nullopt;
     const bool forward = fwd_cost <= bwd_cost;
-    Expand(forward ? fwd_ : bwd_, forward, src);
+    Expand(forward ? fwd_ : bwd_, forward, src, any);
     if (ctx_.cancelled() || ctx_.capped()) return std::nullopt;
   }
+  if (any) return Shortest{};
 
   // The first level where the sides meet holds every shortest path's crossing actor; mark
   // the actors of the shortest paths back to src and on to dst through the levels' moves.
   int length = std::numeric_limits<int>::max();
   for (uint32_t z : met_) length = std::min(length, marks[z].from_source + marks[z].to_target);
+  size_t on_path = 0;  // actors on shortest paths
+  auto mark = [&](uint32_t v) {
+    if (!marks[v].on_path) {
+      marks[v].on_path = 1;
+      ++on_path;
+    }
+  };
   for (uint32_t z : met_) {
-    if (marks[z].from_source + marks[z].to_target == length) marks[z].on_path = 1;
+    if (marks[z].from_source + marks[z].to_target == length) mark(z);
   }
   for (auto e = fwd_.dag.rbegin(); e != fwd_.dag.rend(); ++e) {
-    if (marks[e->to].on_path) marks[e->from].on_path = 1;
+    if (marks[e->to].on_path) mark(e->from);
   }
   for (auto e = bwd_.dag.rbegin(); e != bwd_.dag.rend(); ++e) {
-    if (marks[e->from].on_path) marks[e->to].on_path = 1;
+    if (marks[e->from].on_path) mark(e->to);
   }
-  std::vector<DagEdge> dag;  // the moves of all shortest paths
+  std::vector<DagEdge>& dag = shortest_dag_;  // the moves of all shortest paths
+  dag.clear();
   for (const DagEdge& e : fwd_.dag) {
     if (marks[e.to].on_path) dag.push_back(e);
   }
   for (const DagEdge& e : bwd_.dag) {
     if (marks[e.from].on_path) dag.push_back(e);
   }
-  std::sort(dag.begin(), dag.end(),
-            [](const DagEdge& a, const DagEdge& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); });
-  dag.erase(std::unique(dag.begin(), dag.end(),
-                        [](const DagEdge& a, const DagEdge& b) {
-                          return a.from == b.from && a.to == b.to;
-                        }),
-            dag.end());
 
   Shortest out;
-  out.several = dag.size() > static_cast<size_t>(length);  // one path has `length` moves
+  // Each actor on a shortest path sits at one position (its distance from src), so a
+  // second shortest path shows as a second actor at some position.
+  out.several = on_path > static_cast<size_t>(length) + 1;
   out.actors.push_back(src);
   while (out.actors.back() != dst) {
     const uint32_t cur = out.actors.back();
-    auto first = std::lower_bound(dag.begin(), dag.end(), cur,
-                                  [](const DagEdge& e, uint32_t v) { return e.from < v; });
-    if (first == dag.end() || first->from != cur) return std::nullopt;  // cannot happen
-    uint32_t best = first->to;
-    for (auto e = first; e != dag.end() && e->from == cur; ++e) {
-      if (ctx_.Id(e->to) < ctx_.Id(best)) best = e->to;
+    std::optional<uint32_t> best;
+    for (const DagEdge& e : dag) {
+      if (e.from == cur && (!best || ctx_.Id(e.to) < ctx_.Id(*best))) best = e.to;
     }
-    out.actors.push_back(best);
+    if (!best || out.actors.size() > static_cast<size_t>(length)) return std::nullopt;  // a bug
+    out.actors.push_back(*best);
   }
   return out;
 }
@@ -536,8 +555,17 @@ bool BreadthFirstEngine::Less(const std::vector<uint32_t>& a,
   return false;
 }
 
+int BreadthFirstEngine::MaxUsefulHops(size_t found) const {
+  const size_t need = static_cast<size_t>(q_.k) + 1 - found;
+  if (candidates_.size() < need) return q_.max_hops;
+  std::vector<size_t> hops;
+  for (const Path& c : candidates_) hops.push_back(c.actors.size() - 1);
+  std::nth_element(hops.begin(), hops.begin() + (need - 1), hops.end());
+  return static_cast<int>(hops[need - 1]);  // a tie in hops may still win on actor ids
+}
+
 bool BreadthFirstEngine::AddSpurs(const Path& p, const std::vector<Path>& found,
-                                  bool first_only) {
+                                  bool exists_only) {
   bool added = false;
   std::vector<uint32_t> banned;
   for (size_t i = p.deviation; i + 1 < p.actors.size(); ++i) {
@@ -549,11 +577,14 @@ bool BreadthFirstEngine::AddSpurs(const Path& p, const std::vector<Path>& found,
         banned.push_back(f.actors[i + 1]);
       }
     }
-    auto spur = FindShortest(p.actors[i], to_, q_.max_hops - static_cast<int>(i), root, banned);
+    const int limit = MaxUsefulHops(found.size()) - static_cast<int>(i);
+    if (limit < 1) break;  // later spurs are longer still
+    auto spur = FindShortest(p.actors[i], to_, limit, root, banned, /*any=*/exists_only);
     if (!spur) {
       if (ctx_.cancelled() || ctx_.capped()) return added;
       continue;
     }
+    if (exists_only) return true;  // its spur is not needed, only that it exists
     Path c;
     c.actors.assign(root.begin(), root.end());
     c.actors.insert(c.actors.end(), spur->actors.begin(), spur->actors.end());
@@ -562,7 +593,6 @@ bool BreadthFirstEngine::AddSpurs(const Path& p, const std::vector<Path>& found,
                      [&](const Path& x) { return x.actors == c.actors; })) {
       candidates_.push_back(std::move(c));
       added = true;
-      if (first_only) return true;
     }
   }
   return added;
@@ -601,10 +631,10 @@ absl::StatusOr<PathResult> BreadthFirstEngine::Run(uint32_t from, uint32_t to) {
   }
   while (!found.empty() && !more && !ctx_.cancelled() && !ctx_.capped()) {
     if (found.size() == static_cast<size_t>(q_.k)) {
-      more = !candidates_.empty() || AddSpurs(found.back(), found, /*first_only=*/true);
+      more = !candidates_.empty() || AddSpurs(found.back(), found, /*exists_only=*/true);
       break;
     }
-    AddSpurs(found.back(), found, /*first_only=*/false);
+    AddSpurs(found.back(), found, /*exists_only=*/false);
     if (candidates_.empty()) break;
     auto best = std::min_element(candidates_.begin(), candidates_.end(),
                                  [&](const Path& a, const Path& b) { return Less(a.actors, b.actors); });
