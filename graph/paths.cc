@@ -111,6 +111,7 @@ struct Scratch {
   EpochArray<double> cost_to_target;   // state -> lower bound, PathCost::kConfidence
   std::vector<Link> links;             // every actor's links built in this query
   std::vector<uint32_t> edge_ids;      // one actor's edges while its links are built
+  std::vector<ActorGraph::EdgeRef> edges;  // the same, resolved
   absl::flat_hash_map<uint64_t, std::pair<uint32_t, uint32_t>> link_ranges;  // -> [begin, end)
 };
 
@@ -152,7 +153,8 @@ class QueryContext {
         parity_(q.path_sign != 0),
         need_sign_(parity_ || q.all_positive || q.cost == PathCost::kConfidence),
         filter_passes_all_(q.filter.kinds_mask == 0 && q.filter.sign == 0 &&
-                           q.filter.since == kNoDate && q.filter.until == kNoDate) {
+                           q.filter.since == kNoDate && q.filter.until == kNoDate),
+        read_observations_(need_sign_ || !filter_passes_all_) {
     as_of_ = q.as_of != kNoDate          ? q.as_of
              : q.filter.until != kNoDate ? q.filter.until
                                          : graph.newest_date();
@@ -235,6 +237,7 @@ class QueryContext {
   const bool parity_;
   const bool need_sign_;  // else an edge is usable as soon as one observation passes
   const bool filter_passes_all_;
+  const bool read_observations_;  // Eval reads each observation (else only their count)
   Day as_of_ = kNoDate;
   uint64_t work_ = 0;
   uint64_t next_poll_ = 0;
@@ -245,7 +248,7 @@ class QueryContext {
 EdgeEval QueryContext::Eval(const ActorGraph::EdgeRef& edge) const {
   EdgeEval ev;
   const auto observations = edge.observations;
-  if (!need_sign_ && filter_passes_all_) {  // no need to read the observations themselves
+  if (!read_observations_) {
     ev.usable = !observations.empty();
     ev.cost = 1.0;
     return ev;
@@ -289,9 +292,20 @@ std::span<const Link> QueryContext::Links(uint32_t actor, bool into) {
   if (!q_.directed || !into) graph_.ForEachOutEdge(actor, [&](uint32_t e) { ids.push_back(e); });
   const size_t out_count = ids.size();
   if (!q_.directed || into) graph_.ForEachInEdge(actor, [&](uint32_t e) { ids.push_back(e); });
+  std::vector<ActorGraph::EdgeRef>& edges = scratch_.edges;
+  edges.clear();
+  for (uint32_t e : ids) edges.push_back(graph_.EdgeAt(e));
   links.resize(begin + ids.size());
+  // Evaluating an edge reads its observations; fetch those of an edge a few ahead meanwhile.
+  constexpr size_t kAhead = 8;
+  auto prefetch = [&](size_t i) {
+    if (!read_observations_ || i >= edges.size()) return;
+    for (const Observation* o : edges[i].observations) __builtin_prefetch(o);
+  };
+  for (size_t i = 0; i < kAhead; ++i) prefetch(i);
   for (size_t i = 0; i < ids.size(); ++i) {
-    const ActorGraph::EdgeRef edge = graph_.EdgeAt(ids[i]);
+    prefetch(i + kAhead);
+    const ActorGraph::EdgeRef& edge = edges[i];
     Link& l = links[begin + i];
     l = Link{};
     if (i < out_count) {
