@@ -193,13 +193,19 @@ class QueryContext {
       }
     }
   }
-  // Whether a breadth-first search (no path sign) may move u -> v: the relation u -> v is
-  // usable, or undirected v -> u is. Two edge lookups; no adjacency scan.
-  bool HasMove(uint32_t u, uint32_t v) const {
-    if (auto e = graph_.FindEdge(u, v); e && Eval(*e).usable) return true;
-    if (q_.directed) return false;
-    auto e = graph_.FindEdge(v, u);
-    return e && Eval(*e).usable;
+  // The move u -> v as ForEachMoveFrom gives it, with a negative sign or not when the search
+  // is over signs (`negative` is ignored otherwise): (edge, reversed), or nullopt when
+  // there is none. Two edge lookups; no adjacency scan.
+  std::optional<std::pair<uint32_t, bool>> FindMove(uint32_t u, uint32_t v, bool negative) const {
+    const std::optional<uint32_t> fwd = graph_.FindEdge(u, v);
+    const EdgeEval f = fwd ? Eval(*fwd) : EdgeEval{};
+    if (f.usable && (!parity_ || (f.sign < 0) == negative)) return std::make_pair(*fwd, false);
+    if (q_.directed || (f.usable && !parity_)) return std::nullopt;
+    const std::optional<uint32_t> back = graph_.FindEdge(v, u);
+    const EdgeEval b = back ? Eval(*back) : EdgeEval{};
+    if (!b.usable || (f.usable && b.sign == f.sign)) return std::nullopt;
+    if (parity_ && (b.sign < 0) != negative) return std::nullopt;
+    return std::make_pair(*back, true);
   }
   // How many links an expansion of `actor` walks: exact once built, else the actor's
   // observation count (an upper bound that costs no adjacency scan).
@@ -349,33 +355,42 @@ uint64_t QueryContext::ExpansionCost(uint32_t actor, bool into) const {
   return static_cast<uint64_t>(graph_.ObservationCount(Id(actor)));
 }
 
-// ---- Breadth-first engine: PathCost::kHops without a path sign ------------------------------
+// ---- Breadth-first engine: PathCost::kHops ------------------------------------------------
 //
-// Without a sign constraint a shortest walk never repeats an actor, so a breadth-first
-// search finds shortest loopless paths directly. Each search runs from both ends at once,
-// always growing the side whose next level is cheaper, so a hub's neighbourhood is only
-// scanned when the path needs it. The k shortest come from Yen's algorithm (with Lawler's
-// rule: a path spurs only from where it left its parent), each spur found by the same
-// search. Every search returns the smallest shortest path by actor ids, which makes Yen's
-// output exactly "fewer hops first, then by actor ids".
+// A breadth-first search over states (actors, or actor x sign parity in a sign search) finds
+// shortest walks. Without a path sign a shortest walk never repeats an actor, so it is a
+// shortest loopless path. With one it may (out on a relation of one sign, back on the other):
+// every walk found is checked, and a walk that repeats an actor hands the query over to the
+// best-first engine. Each search runs from both ends at once, growing the side whose next
+// level is cheaper and first trying the moves between the two frontiers, so a hub's
+// neighbourhood is scanned only when a path needs it. The k shortest come from Yen's
+// algorithm (with Lawler's rule: a path spurs only from where it left its parent) over the
+// same search. Every search returns the smallest of its shortest walks by actor ids, which
+// makes Yen's output exactly "fewer hops first, then by actor ids"; two paths through the
+// same actors in a sign search (over relations of different signs) are ordered by the
+// parity of their states, even first.
 
 class BreadthFirstEngine {
  public:
-  explicit BreadthFirstEngine(QueryContext& ctx) : ctx_(ctx), q_(ctx.query()) {}
+  explicit BreadthFirstEngine(QueryContext& ctx)
+      : ctx_(ctx), q_(ctx.query()), states_per_actor_(ctx.parity() ? 2 : 1) {}
 
-  absl::StatusOr<PathResult> Run(uint32_t from, uint32_t to);
+  // The answer; nullopt when a search found a walk that repeats an actor, which only the
+  // best-first engine can answer exactly.
+  absl::StatusOr<std::optional<PathResult>> Run(uint32_t from, uint32_t to);
 
  private:
+  using States = std::vector<uint32_t>;  // a walk, as the states it visits
   struct Shortest {
-    std::vector<uint32_t> actors;
-    bool several = false;  // more than one shortest path
+    States states;
+    bool several = false;  // more than one shortest walk
   };
   struct Path {
-    std::vector<uint32_t> actors;
+    States states;
     size_t deviation = 0;  // where it left the path it was spurred from
   };
   struct DagEdge {
-    uint32_t from, to;  // a move from -> to on some shortest path of a search's levels
+    uint32_t from, to;  // a move from -> to on some shortest walk of a search's levels
   };
   struct Side {
     std::vector<uint32_t> frontier, next;
@@ -383,34 +398,49 @@ class BreadthFirstEngine {
     uint8_t depth = 0;
   };
 
-  // The shortest path src -> dst of at most `limit` hops avoiding `blocked` actors and the
-  // moves src -> `banned`, smallest by actor ids among the shortest; nullopt when none (or
-  // when the query stopped). With `any`, only whether a path exists: a found one is
-  // returned with no actors, as soon as the sides meet.
+  uint32_t ActorOf(uint32_t state) const { return state / states_per_actor_; }
+  // The state a move `m` leads to from (or into) `state`: its parity turns on a negative sign.
+  uint32_t StateAfter(uint32_t state, const Move& m) const {
+    const uint32_t parity = states_per_actor_ == 2 ? (state & 1) ^ (m.eval.sign < 0 ? 1u : 0u) : 0;
+    return m.actor * states_per_actor_ + parity;
+  }
+  // The move between two consecutive states of a walk (see QueryContext::FindMove).
+  std::optional<std::pair<uint32_t, bool>> MoveBetween(uint32_t from, uint32_t to) const {
+    return ctx_.FindMove(ActorOf(from), ActorOf(to), ((from ^ to) & 1) != 0);
+  }
+
+  // The shortest walk src -> dst of at most `limit` hops entering no state of the `blocked`
+  // actors and not moving src -> a `banned` state, smallest by actor ids among the shortest;
+  // nullopt when none (or when the query stopped). With `any`, only whether one exists: a
+  // found one is returned with no states, as soon as the sides meet.
   std::optional<Shortest> FindShortest(uint32_t src, uint32_t dst, int limit,
                                        std::span<const uint32_t> blocked,
                                        std::span<const uint32_t> banned, bool any = false);
-  // Grows one side of the current search by one level, collecting actors reached from both
+  // Grows one side of the current search by one level, collecting states reached from both
   // (with `any`, stopping at the first).
   void Expand(Side& side, bool forward, uint32_t src, bool any);
   // Looks for moves from the forward frontier straight into the backward one, pair by pair:
   // when they exist they are exactly the moves the next forward level would find into
-  // actors the backward side reached, without scanning any adjacency. Returns whether any
+  // states the backward side reached, without scanning any adjacency. Returns whether any
   // was found (then recorded like that level's; with `any`, stops at the first).
   bool Bridge(uint32_t src, bool any);
   uint64_t LevelCost(const Side& side, bool forward) const;
   // Adds the spurs of `p` to the candidates and returns whether it added any. With
-  // `exists_only`, only tells whether `p` has a spur at all, adding nothing.
+  // `exists_only`, only tells whether `p` has a spur at all, adding nothing. Sets
+  // repeats_actor_ (and stops) when a spur walk repeats an actor.
   bool AddSpurs(const Path& p, const std::vector<Path>& found, bool exists_only);
   // The most hops a new candidate may have and still be among the k + 1 first paths, given
   // `found` paths and the candidates so far.
   int MaxUsefulHops(size_t found) const;
-  bool Less(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) const;
-  FoundPath Describe(const std::vector<uint32_t>& actors) const;
+  bool Loopless(const States& walk) const;
+  bool Less(const States& a, const States& b) const;
+  FoundPath Describe(const States& walk) const;
 
   QueryContext& ctx_;
   const PathQuery& q_;
-  uint32_t to_ = 0;
+  const uint32_t states_per_actor_;
+  uint32_t target_ = 0;  // state
+  bool repeats_actor_ = false;
   Side fwd_, bwd_;
   std::vector<uint32_t> met_;
   std::vector<DagEdge> shortest_dag_;
@@ -418,11 +448,11 @@ class BreadthFirstEngine {
 };
 
 uint64_t BreadthFirstEngine::LevelCost(const Side& side, bool forward) const {
-  // Sampled over the first actors of the frontier: exact enough to steer, cheap to compute.
+  // Sampled over the first states of the frontier: exact enough to steer, cheap to compute.
   constexpr size_t kSample = 32;
   const size_t n = std::min(side.frontier.size(), kSample);
   uint64_t sum = 0;
-  for (size_t i = 0; i < n; ++i) sum += 1 + ctx_.ExpansionCost(side.frontier[i], !forward);
+  for (size_t i = 0; i < n; ++i) sum += 1 + ctx_.ExpansionCost(ActorOf(side.frontier[i]), !forward);
   return n == 0 ? 0 : sum * side.frontier.size() / n;
 }
 
@@ -434,27 +464,28 @@ void BreadthFirstEngine::Expand(Side& side, bool forward, uint32_t src, bool any
     uint64_t moves = 0;
     auto visit = [&](const Move& m) {
       ++moves;
-      SearchMark& y = marks[m.actor];
+      const uint32_t ys = StateAfter(x, m);
+      SearchMark& y = marks[ys];
       if (y.blocked) return;
-      // The banned moves all leave src: forward from src, or backward into a banned actor.
-      if (forward ? (x == src && y.banned) : (m.actor == src && marks[x].banned)) return;
+      // The banned moves all leave src: forward from src, or backward into a banned state.
+      if (forward ? (x == src && y.banned) : (ys == src && marks[x].banned)) return;
       uint8_t& d = forward ? y.from_source : y.to_target;
       if (d == kFar) {
         d = depth;
-        side.next.push_back(m.actor);
+        side.next.push_back(ys);
       } else if (d != depth) {
         return;
       }
-      side.dag.push_back(forward ? DagEdge{x, m.actor} : DagEdge{m.actor, x});
+      side.dag.push_back(forward ? DagEdge{x, ys} : DagEdge{ys, x});
       if ((forward ? y.to_target : y.from_source) != kFar && !y.met) {
         y.met = 1;
-        met_.push_back(m.actor);
+        met_.push_back(ys);
       }
     };
     if (forward) {
-      ctx_.ForEachMoveFrom(x, visit);
+      ctx_.ForEachMoveFrom(ActorOf(x), visit);
     } else {
-      ctx_.ForEachMoveInto(x, visit);
+      ctx_.ForEachMoveInto(ActorOf(x), visit);
     }
     if (!ctx_.Spend(moves, kMaxBreadthFirstWork) || (any && !met_.empty())) return;
   }
@@ -468,7 +499,7 @@ bool BreadthFirstEngine::Bridge(uint32_t src, bool any) {
   for (uint32_t x : fwd_.frontier) {
     for (uint32_t y : bwd_.frontier) {
       SearchMark& my = marks[y];
-      if ((x == src && my.banned) || !ctx_.HasMove(x, y)) continue;
+      if ((x == src && my.banned) || !MoveBetween(x, y)) continue;
       my.from_source = depth;  // no forward level reached it yet, or the sides had met
       fwd_.dag.push_back(DagEdge{x, y});
       if (!my.met) {
@@ -486,8 +517,14 @@ std::optional<BreadthFirstEngine::Shortest> BreadthFirstEngine::FindShortest(
     uint32_t src, uint32_t dst, int limit, std::span<const uint32_t> blocked,
     std::span<const uint32_t> banned, bool any) {
   EpochArray<SearchMark>& marks = ctx_.scratch().marks;
-  marks.Reset(ctx_.graph().actor_count());
-  for (uint32_t b : blocked) marks[b].blocked = 1;
+  marks.Reset(ctx_.graph().actor_count() * states_per_actor_);
+  for (uint32_t a : blocked) {
+    for (uint32_t p = 0; p < states_per_actor_; ++p) marks[a * states_per_actor_ + p].blocked = 1;
+  }
+  if (states_per_actor_ == 2) {  // a loopless walk never returns to its ends
+    marks[src ^ 1].blocked = 1;
+    marks[dst ^ 1].blocked = 1;
+  }
   for (uint32_t b : banned) marks[b].banned = 1;
   marks[src].from_source = 0;
   marks[dst].to_target = 0;
@@ -514,11 +551,11 @@ std::optional<BreadthFirstEngine::Shortest> BreadthFirstEngine::FindShortest(
   }
   if (any) return Shortest{};
 
-  // The first level where the sides meet holds every shortest path's crossing actor; mark
-  // the actors of the shortest paths back to src and on to dst through the levels' moves.
+  // The first level where the sides meet holds every shortest walk's crossing state; mark
+  // the states of the shortest walks back to src and on to dst through the levels' moves.
   int length = std::numeric_limits<int>::max();
   for (uint32_t z : met_) length = std::min(length, marks[z].from_source + marks[z].to_target);
-  size_t on_path = 0;  // actors on shortest paths
+  size_t on_path = 0;  // states on shortest walks
   auto mark = [&](uint32_t v) {
     if (!marks[v].on_path) {
       marks[v].on_path = 1;
@@ -534,7 +571,7 @@ std::optional<BreadthFirstEngine::Shortest> BreadthFirstEngine::FindShortest(
   for (auto e = bwd_.dag.rbegin(); e != bwd_.dag.rend(); ++e) {
     if (marks[e->from].on_path) mark(e->to);
   }
-  std::vector<DagEdge>& dag = shortest_dag_;  // the moves of all shortest paths
+  std::vector<DagEdge>& dag = shortest_dag_;  // the moves of all shortest walks
   dag.clear();
   for (const DagEdge& e : fwd_.dag) {
     if (marks[e.to].on_path) dag.push_back(e);
@@ -544,27 +581,41 @@ std::optional<BreadthFirstEngine::Shortest> BreadthFirstEngine::FindShortest(
   }
 
   Shortest out;
-  // Each actor on a shortest path sits at one position (its distance from src), so a
-  // second shortest path shows as a second actor at some position.
+  // Each state on a shortest walk sits at one position (its distance from src), so a
+  // second shortest walk shows as a second state at some position.
   out.several = on_path > static_cast<size_t>(length) + 1;
-  out.actors.push_back(src);
-  while (out.actors.back() != dst) {
-    const uint32_t cur = out.actors.back();
+  out.states.push_back(src);
+  auto before = [&](uint32_t a, uint32_t b) {
+    const std::string_view ia = ctx_.Id(ActorOf(a)), ib = ctx_.Id(ActorOf(b));
+    return ia != ib ? ia < ib : a < b;
+  };
+  while (out.states.back() != dst) {
+    const uint32_t cur = out.states.back();
     std::optional<uint32_t> best;
     for (const DagEdge& e : dag) {
-      if (e.from == cur && (!best || ctx_.Id(e.to) < ctx_.Id(*best))) best = e.to;
+      if (e.from == cur && (!best || before(e.to, *best))) best = e.to;
     }
-    if (!best || out.actors.size() > static_cast<size_t>(length)) return std::nullopt;  // a bug
-    out.actors.push_back(*best);
+    if (!best || out.states.size() > static_cast<size_t>(length)) return std::nullopt;  // a bug
+    out.states.push_back(*best);
   }
   return out;
 }
 
-bool BreadthFirstEngine::Less(const std::vector<uint32_t>& a,
-                              const std::vector<uint32_t>& b) const {
+bool BreadthFirstEngine::Loopless(const States& walk) const {
+  for (size_t i = 0; i < walk.size(); ++i) {
+    for (size_t j = i + 1; j < walk.size(); ++j) {
+      if (ActorOf(walk[i]) == ActorOf(walk[j])) return false;
+    }
+  }
+  return true;
+}
+
+bool BreadthFirstEngine::Less(const States& a, const States& b) const {
   if (a.size() != b.size()) return a.size() < b.size();
   for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) return ctx_.Id(a[i]) < ctx_.Id(b[i]);
+    if (a[i] == b[i]) continue;
+    const std::string_view ia = ctx_.Id(ActorOf(a[i])), ib = ctx_.Id(ActorOf(b[i]));
+    return ia != ib ? ia < ib : a[i] < b[i];
   }
   return false;
 }
@@ -573,7 +624,7 @@ int BreadthFirstEngine::MaxUsefulHops(size_t found) const {
   const size_t need = static_cast<size_t>(q_.k) + 1 - found;
   if (candidates_.size() < need) return q_.max_hops;
   std::vector<size_t> hops;
-  for (const Path& c : candidates_) hops.push_back(c.actors.size() - 1);
+  for (const Path& c : candidates_) hops.push_back(c.states.size() - 1);
   std::nth_element(hops.begin(), hops.begin() + (need - 1), hops.end());
   return static_cast<int>(hops[need - 1]);  // a tie in hops may still win on actor ids
 }
@@ -581,30 +632,39 @@ int BreadthFirstEngine::MaxUsefulHops(size_t found) const {
 bool BreadthFirstEngine::AddSpurs(const Path& p, const std::vector<Path>& found,
                                   bool exists_only) {
   bool added = false;
-  std::vector<uint32_t> banned;
-  for (size_t i = p.deviation; i + 1 < p.actors.size(); ++i) {
-    const std::span<const uint32_t> root(p.actors.data(), i);  // before the spur actor
+  std::vector<uint32_t> blocked, banned;
+  for (size_t i = p.deviation; i + 1 < p.states.size(); ++i) {
+    const std::span<const uint32_t> root(p.states.data(), i);  // before the spur state
+    blocked.clear();
+    for (uint32_t s : root) blocked.push_back(ActorOf(s));
     banned.clear();
     for (const Path& f : found) {
-      if (f.actors.size() > i + 1 && std::equal(root.begin(), root.end(), f.actors.begin()) &&
-          f.actors[i] == p.actors[i]) {
-        banned.push_back(f.actors[i + 1]);
+      if (f.states.size() > i + 1 && std::equal(root.begin(), root.end(), f.states.begin()) &&
+          f.states[i] == p.states[i]) {
+        banned.push_back(f.states[i + 1]);
       }
     }
     const int limit = MaxUsefulHops(found.size()) - static_cast<int>(i);
     if (limit < 1) break;  // later spurs are longer still
-    auto spur = FindShortest(p.actors[i], to_, limit, root, banned, /*any=*/exists_only);
+    // In a sign search a walk found must be looked at: it may repeat an actor.
+    const bool any = exists_only && states_per_actor_ == 1;
+    auto spur = FindShortest(p.states[i], target_, limit, blocked, banned, any);
     if (!spur) {
       if (ctx_.cancelled() || ctx_.capped()) return added;
       continue;
     }
-    if (exists_only) return true;  // its spur is not needed, only that it exists
+    if (any) return true;  // its spur is not needed, only that it exists
     Path c;
-    c.actors.assign(root.begin(), root.end());
-    c.actors.insert(c.actors.end(), spur->actors.begin(), spur->actors.end());
+    c.states.assign(root.begin(), root.end());
+    c.states.insert(c.states.end(), spur->states.begin(), spur->states.end());
     c.deviation = i;
+    if (!Loopless(c.states)) {
+      repeats_actor_ = true;
+      return added;
+    }
+    if (exists_only) return true;
     if (std::none_of(candidates_.begin(), candidates_.end(),
-                     [&](const Path& x) { return x.actors == c.actors; })) {
+                     [&](const Path& x) { return x.states == c.states; })) {
       candidates_.push_back(std::move(c));
       added = true;
     }
@@ -612,36 +672,30 @@ bool BreadthFirstEngine::AddSpurs(const Path& p, const std::vector<Path>& found,
   return added;
 }
 
-FoundPath BreadthFirstEngine::Describe(const std::vector<uint32_t>& actors) const {
-  const ActorGraph& g = ctx_.graph();
+FoundPath BreadthFirstEngine::Describe(const States& walk) const {
   FoundPath path;
-  path.cost = static_cast<double>(actors.size() - 1);
-  for (size_t i = 0; i < actors.size(); ++i) {
-    path.actors.push_back(g.ActorAt(actors[i]).id);
+  path.cost = static_cast<double>(walk.size() - 1);
+  for (size_t i = 0; i < walk.size(); ++i) {
+    path.actors.push_back(ctx_.graph().ActorAt(ActorOf(walk[i])).id);
     if (i == 0) continue;
-    // The move the search took: the relation in its own direction when usable, else the
-    // reverse one (undirected).
-    const uint32_t u = actors[i - 1], v = actors[i];
-    std::optional<uint32_t> e = g.FindEdge(u, v);
-    bool reversed = false;
-    if (!e || !ctx_.Eval(*e).usable) {
-      e = g.FindEdge(v, u);
-      reversed = true;
-    }
-    PathEdge edge = ctx_.Summarize(*e, reversed);
+    const auto move = MoveBetween(walk[i - 1], walk[i]);  // exists: the search took it
+    PathEdge edge = ctx_.Summarize(move->first, move->second);
     path.sign *= edge.sign;
     path.edges.push_back(std::move(edge));
   }
   return path;
 }
 
-absl::StatusOr<PathResult> BreadthFirstEngine::Run(uint32_t from, uint32_t to) {
-  to_ = to;
+absl::StatusOr<std::optional<PathResult>> BreadthFirstEngine::Run(uint32_t from, uint32_t to) {
+  const uint32_t source = from * states_per_actor_;  // an empty path is positive
+  target_ = to * states_per_actor_ + (q_.path_sign < 0 ? 1 : 0);
   std::vector<Path> found;
   bool more = false;  // a path beyond the k-th exists
-  if (auto first = FindShortest(from, to, q_.max_hops, {}, {})) {
-    found.push_back(Path{std::move(first->actors), 0});
-    if (q_.k == 1 && first->several) more = true;
+  if (auto first = FindShortest(source, target_, q_.max_hops, {}, {})) {
+    if (!Loopless(first->states)) return std::nullopt;
+    found.push_back(Path{std::move(first->states), 0});
+    // Without a sign every shortest walk is loopless, so a second one is a second path.
+    if (q_.k == 1 && first->several && states_per_actor_ == 1) more = true;
   }
   while (!found.empty() && !more && !ctx_.cancelled() && !ctx_.capped()) {
     if (found.size() == static_cast<size_t>(q_.k)) {
@@ -649,16 +703,17 @@ absl::StatusOr<PathResult> BreadthFirstEngine::Run(uint32_t from, uint32_t to) {
       break;
     }
     AddSpurs(found.back(), found, /*exists_only=*/false);
-    if (candidates_.empty()) break;
+    if (repeats_actor_ || candidates_.empty()) break;
     auto best = std::min_element(candidates_.begin(), candidates_.end(),
-                                 [&](const Path& a, const Path& b) { return Less(a.actors, b.actors); });
+                                 [&](const Path& a, const Path& b) { return Less(a.states, b.states); });
     found.push_back(std::move(*best));
     candidates_.erase(best);
   }
   if (ctx_.cancelled()) return absl::CancelledError("FindPaths cancelled");
+  if (repeats_actor_) return std::nullopt;
   PathResult result;
   result.truncated = more || ctx_.capped();
-  for (const Path& p : found) result.paths.push_back(Describe(p.actors));
+  for (const Path& p : found) result.paths.push_back(Describe(p.states));
   return result;
 }
 
@@ -893,15 +948,16 @@ absl::StatusOr<PathResult> FindPathsIn(const ActorGraph& graph, const PathQuery&
   auto to = graph.IndexOf(q.to);
   if (!to) return ActorNotFound(q.to);
   std::unique_ptr<Scratch> scratch = Pool().Take();
-  absl::StatusOr<PathResult> result;
-  {
+  auto run = [&]() -> absl::StatusOr<PathResult> {
     QueryContext ctx(graph, q, *scratch);
-    if (q.cost == PathCost::kHops && q.path_sign == 0) {
-      result = BreadthFirstEngine(ctx).Run(*from, *to);
-    } else {
-      result = BestFirstEngine(ctx).Run(*from, *to);
+    if (q.cost == PathCost::kHops) {
+      absl::StatusOr<std::optional<PathResult>> fast = BreadthFirstEngine(ctx).Run(*from, *to);
+      if (!fast.ok()) return fast.status();
+      if (fast->has_value()) return **std::move(fast);
     }
-  }
+    return BestFirstEngine(ctx).Run(*from, *to);
+  };
+  absl::StatusOr<PathResult> result = run();
   Pool().Give(std::move(scratch));
   return result;
 }

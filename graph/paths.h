@@ -1,18 +1,21 @@
 // The path engine behind ActorGraph::FindPaths: k cheapest loopless paths with every
 // constraint (hop limit, filter, all-positive, overall sign parity) inside the search.
 //
-// Two exact engines, chosen by the query:
-// - By hops without a path sign (the common query): a bidirectional breadth-first search
-//   that always grows the side whose next level is cheaper and first tries the edges
-//   between the two frontiers, so a hub's neighbourhood is scanned only when a path needs
-//   it. It returns the smallest shortest path by actor ids; Yen's algorithm (with Lawler's
-//   rule) over the same search gives the k shortest, in exactly the documented order: fewer
-//   hops, then actor ids.
-// - With a path sign or the confidence cost: a best-first enumeration of simple paths (A*
-//   over partial paths) with a lower bound from a reverse search over actor x sign-parity
-//   states. It stays exact under the parity constraint, where a shortest walk over states
-//   may revisit an actor (and Yen's spurs would return such walks). Equal-cost paths come
-//   in search order, sorted by hops then actor ids among those returned.
+// Two exact engines:
+// - By hops (the common query): a bidirectional breadth-first search over states (actors,
+//   or actor x sign parity with a path sign) that always grows the side whose next level
+//   is cheaper and first tries the edges between the two frontiers, so a hub's
+//   neighbourhood is scanned only when a path needs it. It returns the smallest shortest
+//   walk by actor ids; Yen's algorithm (with Lawler's rule) over the same search gives the
+//   k shortest, in exactly the documented order: fewer hops, then actor ids (then, for two
+//   paths through the same actors over relations of other signs, the positive prefix
+//   first). Without a path sign a shortest walk never repeats an actor; with one it may,
+//   and then the query goes to the second engine.
+// - With the confidence cost, or a sign search whose shortest walks repeat an actor: a
+//   best-first enumeration of simple paths (A* over partial paths) with a lower bound from
+//   a reverse search over actor x sign-parity states, exact under the parity constraint.
+//   Equal-cost paths come in search order, sorted by hops then actor ids among those
+//   returned.
 // Both build each actor's usable relations at most once per query (one adjacency scan,
 // one evaluation of each edge against the filter). Per-query scratch memory (16 to 64
 // bytes per actor) comes from a pool that keeps one idle set per hardware thread.

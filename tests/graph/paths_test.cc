@@ -551,6 +551,51 @@ TEST(FindPathsTest, ReversedRelationsAreWalkedOnlyWhenTheirPairHasNoUsableOne) {
   EXPECT_EQ(r->paths[0].edges[1].source, "c");
 }
 
+TEST(FindPathsTest, SignSearchOrdersPathsOverTheSameActorsByTheirSigns) {
+  // Between each pair, relations of both signs: two positive paths s-a-t, (+,+) and (-,-).
+  ActorGraph g = Build({
+      {"s", "a", K::kSupport},
+      {"a", "s", K::kFight},
+      {"a", "t", K::kFight},
+      {"t", "a", K::kSupport},
+  });
+  PathQuery q = Query("s", "t");
+  q.path_sign = 1;
+  auto r = g.FindPaths(q);
+  ASSERT_EQ(r->paths.size(), 1u);
+  EXPECT_TRUE(r->truncated);
+  EXPECT_EQ(r->paths[0].edges[0].sign, 1);
+  q.k = 3;
+  r = g.FindPaths(q);
+  ASSERT_EQ(ActorLists(*r), (std::vector<std::vector<std::string>>{{"s", "a", "t"}, {"s", "a", "t"}}));
+  EXPECT_FALSE(r->truncated);
+  EXPECT_FALSE(r->paths[0].edges[0].reversed);  // s -> a, positive
+  EXPECT_TRUE(r->paths[0].edges[1].reversed);   // t -> a, positive
+  EXPECT_TRUE(r->paths[1].edges[0].reversed);   // a -> s, negative
+  EXPECT_EQ(r->paths[1].edges[1].sign, -1);     // a -> t
+}
+
+TEST(FindPathsTest, SignSearchSkipsShorterWalksThatRevisitAnActor) {
+  // The shortest negative walk s-a-b-c-a-t goes round the odd cycle at a; the only negative
+  // path is the longer s-x1-..-x5-t.
+  ActorGraph g = Build({
+      {"s", "a", K::kSupport}, {"a", "t", K::kSupport}, {"a", "b", K::kSupport},
+      {"b", "c", K::kSupport}, {"c", "a", K::kFight},   {"s", "x1", K::kSupport},
+      {"x1", "x2", K::kSupport}, {"x2", "x3", K::kFight}, {"x3", "x4", K::kSupport},
+      {"x4", "x5", K::kSupport}, {"x5", "t", K::kSupport},
+  });
+  for (bool directed : {false, true}) {
+    PathQuery q = Query("s", "t", directed);
+    q.path_sign = -1;
+    q.max_hops = 8;
+    auto r = g.FindPaths(q);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(ActorLists(*r), (std::vector<std::vector<std::string>>{
+                                  {"s", "x1", "x2", "x3", "x4", "x5", "t"}}));
+    EXPECT_FALSE(r->truncated);
+  }
+}
+
 TEST(FindPathsTest, KOfOneIsTheFirstOfKOfMany) {
   for (uint64_t seed = 1; seed <= 20; ++seed) {
     std::mt19937_64 rng(seed);
