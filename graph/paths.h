@@ -1,13 +1,24 @@
 // The path engine behind ActorGraph::FindPaths: k cheapest loopless paths with every
 // constraint (hop limit, filter, all-positive, overall sign parity) inside the search.
 //
-// Method: an exact best-first enumeration of simple paths (A* over partial paths). A reverse
-// search from the target over actor x sign-parity states gives a lower bound on the remaining
-// cost and hops (out to half the hop budget by hops, so both directions stay small; the whole
-// budget for the confidence cost); partial paths are expanded cheapest-bound first, so
-// complete paths come out in cost order: the i-th completed path is the i-th cheapest simple
-// path. This returns what Yen's algorithm returns, but also stays exact under the parity
-// constraint, where Yen's spur searches would return walks that revisit an actor.
+// Two exact engines:
+// - By hops (the common query): a bidirectional breadth-first search over states (actors,
+//   or actor x sign parity with a path sign) that always grows the side whose next level
+//   is cheaper and first tries the edges between the two frontiers, so a hub's
+//   neighbourhood is scanned only when a path needs it. It returns the smallest shortest
+//   walk by actor ids; Yen's algorithm (with Lawler's rule) over the same search gives the
+//   k shortest, in exactly the documented order: fewer hops, then actor ids (then, for two
+//   paths through the same actors over relations of other signs, the positive prefix
+//   first). Without a path sign a shortest walk never repeats an actor; with one it may,
+//   and then the query goes to the second engine.
+// - With the confidence cost, or a sign search whose shortest walks repeat an actor: a
+//   best-first enumeration of simple paths (A* over partial paths) with a lower bound from
+//   a reverse search over actor x sign-parity states, exact under the parity constraint.
+//   Equal-cost paths come in search order, sorted by hops then actor ids among those
+//   returned.
+// Both build each actor's usable relations at most once per query (one adjacency scan,
+// one evaluation of each edge against the filter). Per-query scratch memory (16 to 64
+// bytes per actor) comes from a pool that keeps one idle set per hardware thread.
 // Thread-safe: reads the graph only (callers keep it unchanged during the call).
 #ifndef ACTORGRAPH_GRAPH_PATHS_H_
 #define ACTORGRAPH_GRAPH_PATHS_H_
