@@ -46,6 +46,7 @@
 #include <thread>
 #include <vector>
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <nlohmann/json.hpp>
 
@@ -86,8 +87,9 @@ Seeding:
   --seed-first I             index of the first observation (default 0): seed in parts, or
                              ingest a part the server does not hold yet
 Workload:
-  --rpc NAME                 GetActor|ListRelations|FindPaths|GetNeighborhood|mix (no --rpc:
-                             no workload)
+  --rpc NAME                 GetActor|ListRelations|FindPaths|GetNeighborhood|mix, or Health
+                             (grpc.health.v1 Check: the cost of an empty call); no --rpc:
+                             no workload
   --mix W,W,W,W              mix weights for GetActor,ListRelations,FindPaths,GetNeighborhood
                              (default 50,20,20,10)
   --concurrency N            calls outstanding at any time, over all threads (default 8)
@@ -114,11 +116,13 @@ Output:
 // ---------------------------------------------------------------------------------------
 // Options
 
-enum class Rpc { kGetActor, kListRelations, kFindPaths, kGetNeighborhood, kIngest };
-constexpr int kNumReadRpcs = 4;
-constexpr int kNumRpcs = 5;
-constexpr const char* kRpcNames[kNumRpcs] = {"GetActor", "ListRelations", "FindPaths",
-                                             "GetNeighborhood", "IngestRelations"};
+// The read RPCs first (the first kNumMixRpcs take part in --rpc mix), then the writer's.
+enum class Rpc { kGetActor, kListRelations, kFindPaths, kGetNeighborhood, kHealth, kIngest };
+constexpr int kNumMixRpcs = 4;
+constexpr int kNumReadRpcs = 5;
+constexpr int kNumRpcs = 6;
+constexpr const char* kRpcNames[kNumRpcs] = {"GetActor",        "ListRelations", "FindPaths",
+                                             "GetNeighborhood", "Health",        "IngestRelations"};
 
 struct Options {
   std::string server = "127.0.0.1:50051";
@@ -141,7 +145,7 @@ struct Options {
   int64_t seed_first = 0;
 
   std::string rpc;  // empty: no workload
-  double mix[kNumReadRpcs] = {50, 20, 20, 10};
+  double mix[kNumMixRpcs] = {50, 20, 20, 10};
   int concurrency = 8;
   double duration_s = 10;
   double warmup_s = 2;
@@ -248,9 +252,9 @@ int ParseFlags(int argc, char** argv, Options& o) {
       std::string part;
       int n = 0;
       while (ok && std::getline(in, part, ',')) {
-        ok = n < kNumReadRpcs && ParseNumber<double>(part, 0, 1e9, &o.mix[n++]);
+        ok = n < kNumMixRpcs && ParseNumber<double>(part, 0, 1e9, &o.mix[n++]);
       }
-      ok = ok && n == kNumReadRpcs && o.mix[0] + o.mix[1] + o.mix[2] + o.mix[3] > 0;
+      ok = ok && n == kNumMixRpcs && o.mix[0] + o.mix[1] + o.mix[2] + o.mix[3] > 0;
     } else if (a == "--concurrency") {
       ok = integer(1, 100'000, &o.concurrency);
     } else if (a == "--duration") {
@@ -477,6 +481,7 @@ struct Connection {
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<v1::ActorGraph::Stub> graph;
   std::unique_ptr<v1::Analytics::Stub> analytics;
+  std::unique_ptr<grpc::GenericStub> generic;
 };
 
 std::vector<Connection> Connect(const Options& o, int count) {
@@ -491,6 +496,7 @@ std::vector<Connection> Connect(const Options& o, int count) {
     c.channel = grpc::CreateCustomChannel(o.server, grpc::InsecureChannelCredentials(), args);
     c.graph = v1::ActorGraph::NewStub(c.channel);
     c.analytics = v1::Analytics::NewStub(c.channel);
+    c.generic = std::make_unique<grpc::GenericStub>(c.channel);
     out.push_back(std::move(c));
   }
   return out;
@@ -727,6 +733,24 @@ class TypedCall : public Call {
   std::unique_ptr<grpc::ClientAsyncResponseReader<Resp>> reader_;
 };
 
+// grpc.health.v1.Health/Check through the generic stub: a request for the server's overall
+// status is an empty message, so no health stubs are needed. The server implements it with
+// gRPC's callback API and no work, which makes it the floor of what one unary call costs.
+class HealthCall : public Call {
+ public:
+  void Start(grpc::GenericStub* stub, grpc::CompletionQueue* cq) {
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1);  // a default ByteBuffer is not a valid message
+    reader_ = stub->PrepareUnaryCall(&ctx, "/grpc.health.v1.Health/Check", request, cq);
+    reader_->StartCall();
+    reader_->Finish(&resp_, &status, this);
+  }
+
+ private:
+  grpc::ByteBuffer resp_;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<grpc::ByteBuffer>> reader_;
+};
+
 // One client thread: keeps `outstanding` calls in flight on its CompletionQueue until
 // `end`, recording those that complete inside [measure_from, end).
 class ReadClient {
@@ -736,7 +760,7 @@ class ReadClient {
         next_conn_(static_cast<size_t>(index)), outstanding_(outstanding) {
     double total = 0;
     for (int r = 0; r < kNumReadRpcs; ++r) {
-      const bool on = o.rpc == "mix" ? o.mix[r] > 0 : o.rpc == kRpcNames[r];
+      const bool on = o.rpc == "mix" ? r < kNumMixRpcs && o.mix[r] > 0 : o.rpc == kRpcNames[r];
       total += on ? (o.rpc == "mix" ? o.mix[r] : 1) : 0;
       cumulative_[r] = total;
     }
@@ -800,6 +824,14 @@ class ReadClient {
         t->req.set_k(o_.k);
         t->req.set_max_hops(o_.max_hops);
         call = Begin(t, c.graph.get(), &v1::ActorGraph::Stub::PrepareAsyncFindPaths);
+        break;
+      }
+      case Rpc::kHealth: {
+        auto* t = new HealthCall;
+        SetUpContext(o_, &t->ctx, o_.timeout_s);
+        t->start = Clock::now();
+        t->Start(c.generic.get(), &cq_);
+        call = t;
         break;
       }
       default: {  // Rpc::kGetNeighborhood

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Throughput of actorgraph-server over gRPC, measured with actorgraph-loadgen:
 #   1. builds actorgraph-server and actorgraph-loadgen (Release, -DACTORGRAPH_BUILD_BENCHMARKS=ON)
-#   2. (unless SWEEP=0) the ingest curve: for each batch size x stream count, a fresh server
+#   2. (PHASES has "sweep") the ingest curve: for each batch size x stream count, a fresh server
 #      on an empty database ingests SWEEP_OBSERVATIONS observations; durable obs/s
-#   3. a fresh server, seeded over IngestRelations with ACTORS actors / OBSERVATIONS
-#      observations (SEED_BATCH x SEED_STREAMS)
+#   3. (PHASES has "workload") a fresh server, seeded over IngestRelations with ACTORS
+#      actors / OBSERVATIONS observations (SEED_BATCH x SEED_STREAMS)
 #   4. every RPC in RPCS at every level in CONCURRENCY, without and with a writer that
 #      ingests WRITER_RATE obs/s (0 = as fast as it can) while the readers run
 #   5. a summary table (and every run as JSON lines in OUT/results.jsonl), then stops the
@@ -19,7 +19,8 @@
 #   OBSERVATIONS (1000000), SEED_BATCH (1000), SEED_STREAMS (1), RPCS ("GetActor
 #   ListRelations FindPaths GetNeighborhood mix"), CONCURRENCY ("1 8 32"), DURATION (10),
 #   WARMUP (2), THREADS (1), CHANNELS (1), WRITER_RATE (2000), WRITER_BATCH (100),
-#   SWEEP (1), SWEEP_OBSERVATIONS (200000), SWEEP_BATCHES ("100 1000 5000"),
+#   PHASES ("sweep workload": which of the ingest sweep and the seeded read workloads to run),
+#   SWEEP_OBSERVATIONS (200000), SWEEP_BATCHES ("100 1000 5000"),
 #   SWEEP_STREAMS ("1 2 4"), SERVER_FLAGS (extra actorgraph-server flags, e.g. "" to turn
 #   request logging back on: the default is "--quiet").
 set -euo pipefail
@@ -54,7 +55,7 @@ THREADS=${THREADS:-1}
 CHANNELS=${CHANNELS:-1}
 WRITER_RATE=${WRITER_RATE:-2000}
 WRITER_BATCH=${WRITER_BATCH:-100}
-SWEEP=${SWEEP:-1}
+PHASES=${PHASES:-sweep workload}
 SWEEP_OBSERVATIONS=${SWEEP_OBSERVATIONS:-200000}
 SWEEP_BATCHES=${SWEEP_BATCHES:-100 1000 5000}
 SWEEP_STREAMS=${SWEEP_STREAMS:-1 2 4}
@@ -110,7 +111,7 @@ loadgen() {  # loadgen PORTFILE ARGS...: one run, its JSON line appended to RESU
 
 echo "run_load.sh: results in $OUT ($(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 
-if [[ $SWEEP == 1 ]]; then
+if [[ " $PHASES " == *" sweep "* ]]; then
   for streams in $SWEEP_STREAMS; do
     for batch in $SWEEP_BATCHES; do
       start_server sweep
@@ -123,26 +124,28 @@ if [[ $SWEEP == 1 ]]; then
   done
 fi
 
-start_server main
-echo "seeding: $ACTORS actors, $OBSERVATIONS observations (batch $SEED_BATCH, $SEED_STREAMS stream(s))"
-loadgen "$OUT/main.port" --label seed --seed --actors "$ACTORS" --seed-actors "$ACTORS" \
-  --seed-observations "$OBSERVATIONS" --seed-batch "$SEED_BATCH" \
-  --seed-streams "$SEED_STREAMS"
+if [[ " $PHASES " == *" workload "* ]]; then
+  start_server main
+  echo "seeding: $ACTORS actors, $OBSERVATIONS observations (batch $SEED_BATCH, $SEED_STREAMS stream(s))"
+  loadgen "$OUT/main.port" --label seed --seed --actors "$ACTORS" --seed-actors "$ACTORS" \
+    --seed-observations "$OBSERVATIONS" --seed-batch "$SEED_BATCH" \
+    --seed-streams "$SEED_STREAMS"
 
-for rpc in $RPCS; do
-  for c in $CONCURRENCY; do
-    for writer in off on; do
-      args=(--rpc "$rpc" --concurrency "$c" --threads "$THREADS" --channels "$CHANNELS"
-            --duration "$DURATION" --warmup "$WARMUP" --actors "$ACTORS")
-      if [[ $writer == on ]]; then
-        args+=(--writer-rate "$WRITER_RATE" --writer-batch "$WRITER_BATCH")
-      fi
-      echo "workload: $rpc, concurrency $c, writer $writer"
-      loadgen "$OUT/main.port" --label "$rpc c=$c writer=$writer" "${args[@]}"
+  for rpc in $RPCS; do
+    for c in $CONCURRENCY; do
+      for writer in off on; do
+        args=(--rpc "$rpc" --concurrency "$c" --threads "$THREADS" --channels "$CHANNELS"
+              --duration "$DURATION" --warmup "$WARMUP" --actors "$ACTORS")
+        if [[ $writer == on ]]; then
+          args+=(--writer-rate "$WRITER_RATE" --writer-batch "$WRITER_BATCH")
+        fi
+        echo "workload: $rpc, concurrency $c, writer $writer"
+        loadgen "$OUT/main.port" --label "$rpc c=$c writer=$writer" "${args[@]}"
+      done
     done
   done
-done
-stop_server
+  stop_server
+fi
 
 /usr/bin/python3 - "$RESULTS" <<'EOF'
 import json, sys
