@@ -13,11 +13,11 @@
 //               obs/s (0 = as fast as the server takes them), one IngestRelations call per
 //               --writer-batches batches; reports the achieved obs/s.
 //
-// The synthetic graph follows benchmarks/synthetic_graph.h: actor ids "a<i>", actor i in
-// planted bloc i % blocs, a target inside the source's bloc with probability --within,
-// positive kinds inside and negative across, flipped with probability --noise; dates over
-// 2015-2020; 8 observations per document with character spans and a sentence.
-// Observation i is a pure function of (--seed, i), so every run seeds the same graph.
+// The graph comes from tools/synth (actorgraph_synth) with benchmarks/synthetic_graph.h's
+// settings by default (uniform actors, no drift: the graph of benchmarks/RESULTS.md) but with
+// evidence sentences and URLs: actor ids "a<i>", actor i in planted bloc i % blocs, positive
+// kinds inside a bloc and negative across, flipped with probability --noise. The same flags
+// give the same graph, so a seeded server and a later workload agree on the id space.
 //
 // Run it with benchmarks/run_load.sh (builds, starts a server on a free port, seeds, sweeps),
 // or by hand:
@@ -35,6 +35,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -54,6 +55,8 @@
 #include "actorgraph/v1/actorgraph.grpc.pb.h"
 #include "actorgraph/v1/analytics.grpc.pb.h"
 #include "graph/types.h"
+#include "server/convert.h"
+#include "tools/synth/synth.h"
 
 namespace actorgraph::loadgen {
 namespace {
@@ -77,6 +80,11 @@ Synthetic graph (the seed, and the id space the workload draws from):
   --blocs N                  planted blocs (default 10)
   --within P                 share of relations inside the source's bloc (default 0.5)
   --noise P                  share of relations with the other sign (default 0.1)
+  --drift P                  share of actor pairs that change sign once (default 0)
+  --zipf A                   activity exponent; 0 = uniform actors (default 0, as in
+                             benchmarks/synthetic_graph.h, so figures compare with
+                             benchmarks/RESULTS.md)
+  --no-evidence              no sentences and URLs (documents and spans are still set)
   --seed-value S             random seed (default 1)
 Seeding:
   --seed                     run the seed phase
@@ -135,6 +143,9 @@ struct Options {
   int blocs = 10;
   double within = 0.5;
   double noise = 0.1;
+  double drift = 0;
+  double zipf = 0;
+  bool evidence = true;
   uint64_t seed_value = 1;
 
   bool seed = false;
@@ -187,6 +198,8 @@ bool ReadPortFile(const std::string& path, std::string* server) {
   return true;
 }
 
+synth::SynthSpec GraphSpec(const Options& o);
+
 // Returns -1 to go on, else the exit code (0 for --help).
 int ParseFlags(int argc, char** argv, Options& o) {
   for (int i = 1; i < argc; ++i) {
@@ -229,6 +242,12 @@ int ParseFlags(int argc, char** argv, Options& o) {
       ok = real(0, 1, &o.within);
     } else if (a == "--noise") {
       ok = real(0, 1, &o.noise);
+    } else if (a == "--drift") {
+      ok = real(0, 1, &o.drift);
+    } else if (a == "--zipf") {
+      ok = real(0, 10, &o.zipf);
+    } else if (a == "--no-evidence") {
+      o.evidence = false;
     } else if (a == "--seed-value") {
       ok = integer(uint64_t{0}, UINT64_MAX, &o.seed_value);
     } else if (a == "--seed") {
@@ -293,7 +312,10 @@ int ParseFlags(int argc, char** argv, Options& o) {
     if (!ok) return UsageError(a + " needs a valid value");
   }
   if (o.actors < 0) o.actors = o.seed_actors > 1 ? o.seed_actors : 100'000;
-  if (o.actors / o.blocs < 2) return UsageError("--actors must be at least twice --blocs");
+  if (o.seed && o.seed_actors > o.actors) return UsageError("--seed-actors must not exceed --actors");
+  if (auto s = synth::ValidateSpec(GraphSpec(o)); !s.ok()) {
+    return UsageError(std::string(s.message()));
+  }
   if (!o.rpc.empty() && o.rpc != "mix" &&
       std::find(kRpcNames, kRpcNames + kNumReadRpcs, o.rpc) == kRpcNames + kNumReadRpcs) {
     return UsageError("--rpc: unknown RPC \"" + o.rpc + "\"");
@@ -325,94 +347,44 @@ class Rng {
   uint64_t state_;
 };
 
-std::string ActorId(uint64_t i) { return std::string(1, 'a').append(std::to_string(i)); }
+using synth::ActorId;
 
-// Makes the synthetic observations and actors. Thread-safe (const after construction).
-class SyntheticRelations {
+// The synthetic graph the flags describe (seed_first + seed_observations observations).
+synth::SynthSpec GraphSpec(const Options& o) {
+  synth::SynthSpec spec;
+  spec.actors = static_cast<uint64_t>(o.actors);
+  spec.observations = static_cast<uint64_t>(o.seed_first + o.seed_observations);
+  spec.blocs = static_cast<uint32_t>(o.blocs);
+  spec.within = o.within;
+  spec.noise = o.noise;
+  spec.drift = o.drift;
+  spec.zipf = o.zipf;
+  spec.evidence = o.evidence;
+  spec.seed = o.seed_value;
+  return spec;
+}
+
+// The observations of a synthetic graph as wire relations, in stream order. With a
+// `doc_prefix`, documents are renamed and ids left to the server, so that they are new to a
+// server seeded from the same spec. Thread-compatible.
+class RelationSource {
  public:
-  explicit SyntheticRelations(const Options& o)
-      : actors_(static_cast<uint64_t>(o.actors)),
-        blocs_(static_cast<uint64_t>(o.blocs)),
-        within_(o.within),
-        noise_(o.noise),
-        seed_(o.seed_value) {
-    const Day start = DayFromCivil(2015, 1, 1);
-    for (int d = 0; d <= 6 * 365; ++d) dates_.push_back(FormatDay(start + d));
-  }
+  RelationSource(const synth::SynthSpec& spec, std::string doc_prefix)
+      : stream_(spec), prefix_(std::move(doc_prefix)) {}
 
-  // Fills `r` with observation `i` of documents named `<doc_prefix>d<i/8>`.
-  void Fill(uint64_t i, std::string_view doc_prefix, v1::Relation* r) const {
-    struct KindText {
-      v1::RelationKind kind;
-      const char* cameo;
-      const char* verb;
-    };
-    static constexpr KindText kPositive[] = {{v1::SUPPORT, "051", "backed"},
-                                             {v1::AID, "070", "sent aid to"},
-                                             {v1::COOPERATE, "061", "signed an agreement with"},
-                                             {v1::MEET, "040", "held talks with"},
-                                             {v1::MEDIATE, "046", "mediated for"}};
-    static constexpr KindText kNegative[] = {{v1::CRITICIZE, "111", "condemned"},
-                                             {v1::REJECT, "120", "rejected the proposal of"},
-                                             {v1::THREATEN, "130", "threatened"},
-                                             {v1::SANCTION, "163", "imposed sanctions on"},
-                                             {v1::FIGHT, "190", "attacked the forces of"}};
-    Rng rng(seed_ * 0x9e3779b97f4a7c15ULL + i);
-    const uint64_t s = rng.Below(actors_);
-    const uint64_t bloc = s % blocs_;
-    const bool inside = rng.Unit() < within_;
-    const uint64_t target_bloc = inside ? bloc : (bloc + 1 + rng.Below(blocs_ - 1)) % blocs_;
-    uint64_t t = rng.Below(actors_ / blocs_) * blocs_ + target_bloc;
-    if (t == s) t = (t + blocs_) % (actors_ / blocs_ * blocs_);  // same bloc, not a self-loop
-    const bool positive = inside != (rng.Unit() < noise_);
-    const KindText& k = (positive ? kPositive : kNegative)[rng.Below(5)];
-    const std::string& date = dates_[rng.Below(dates_.size())];
-    const std::string source = ActorId(s), target = ActorId(t);
-    r->set_source(source);
-    r->set_target(target);
-    r->set_source_name(ActorName(s));
-    r->set_target_name(ActorName(t));
-    r->set_source_country(Country(s));
-    r->set_target_country(Country(t));
-    r->set_kind(k.kind);
-    r->set_confidence(0.5 + 0.5 * rng.Unit());
-    r->set_cameo(k.cameo);
-    r->set_date(date);
-    v1::Evidence* e = r->mutable_evidence();
-    std::string doc(doc_prefix);
-    doc.append(1, 'd').append(std::to_string(i / 8));
-    e->set_url("https://news.example.org/" + doc);
-    e->set_doc(std::move(doc));
-    e->set_sentence(ActorName(s) + " " + k.verb + " " + ActorName(t) + " on " + date +
-                    ", officials in both capitals said on Tuesday.");
-    e->set_begin(static_cast<int32_t>(i % 8) * 100);
-    e->set_end(e->begin() + 80);
+  // Fills `r` with the next relation; false once the spec's observations are all out.
+  bool Next(v1::Relation* r) {
+    if (!stream_.Next(o_)) return false;
+    if (!prefix_.empty()) o_.evidence.doc = prefix_ + std::string(o_.evidence.doc);
+    ToProto(o_, r);
+    if (!prefix_.empty()) r->clear_id();
+    return true;
   }
-
-  // Fills `a` with actor `i`.
-  void FillActor(uint64_t i, v1::Actor* a) const {
-    static constexpr v1::ActorKind kKinds[] = {v1::STATE, v1::GOVERNMENT, v1::PERSON,
-                                               v1::ARMED_GROUP, v1::PARTY};
-    a->set_id(ActorId(i));
-    a->set_name(ActorName(i));
-    a->set_kind(kKinds[i % 5]);
-    a->set_country(Country(i));
-  }
-
-  uint64_t actors() const { return actors_; }
 
  private:
-  static std::string ActorName(uint64_t i) { return "Actor " + std::to_string(i); }
-  // A stable three-letter pseudo country per bloc ("XAA", "XAB", ...).
-  std::string Country(uint64_t i) const {
-    const uint64_t b = i % blocs_;
-    return {'X', static_cast<char>('A' + b / 26 % 26), static_cast<char>('A' + b % 26)};
-  }
-
-  uint64_t actors_, blocs_;
-  double within_, noise_;
-  uint64_t seed_;
-  std::vector<std::string> dates_;
+  synth::ObservationStream stream_;
+  std::string prefix_;
+  Observation o_;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -443,35 +415,82 @@ std::string CodeName(int code) {
   return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));  // same numbering
 }
 
-// CPU seconds (user + system) of this process, or of `pid` from /proc when pid > 0.
-double CpuSeconds(int pid) {
-  if (pid <= 0) {
-    rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
-  }
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+// What a process got from the CPUs, from /proc: CPU time (user + system, all threads, also
+// those that ended) and the time its threads were runnable but waited for a CPU (the
+// schedstat run-queue delay of its live threads): on a shared machine the latter is what
+// other processes took from it. Thread count at the time of the sample.
+struct Usage {
+  double cpu_s = NAN;
+  double wait_s = NAN;
+  int threads = -1;
+};
+
+// `pid` 0 = this process.
+Usage SampleUsage(int pid) {
+  Usage u;
+  const std::string dir = pid > 0 ? "/proc/" + std::to_string(pid) : "/proc/self";
+  std::ifstream stat(dir + "/stat");
   std::string line;
-  if (!std::getline(in, line)) return NAN;
-  // Fields after the command name (which may hold spaces) start after the last ')'.
+  if (!std::getline(stat, line)) return u;
+  // Fields after the command name (which may hold spaces) start after the last ')'; utime,
+  // stime and num_threads are fields 14, 15 and 20.
   std::istringstream rest(line.substr(line.rfind(')') + 2));
   std::string field;
-  double utime = 0, stime = 0;
-  for (int f = 3; f <= 15 && rest >> field; ++f) {
-    if (f == 14) utime = std::stod(field);
-    if (f == 15) stime = std::stod(field);
+  double ticks = 0;
+  for (int f = 3; f <= 20 && rest >> field; ++f) {
+    if (f == 14 || f == 15) ticks += std::stod(field);
+    if (f == 20) u.threads = std::stoi(field);
   }
-  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  u.cpu_s = ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+  std::error_code ec;
+  double wait_ns = 0;
+  for (const auto& task : std::filesystem::directory_iterator(dir + "/task", ec)) {
+    std::ifstream sched(task.path() / "schedstat");
+    double run = 0, wait = 0;
+    if (sched >> run >> wait) wait_ns += wait;
+  }
+  if (!ec) u.wait_s = wait_ns * 1e-9;
+  return u;
 }
 
-int ThreadCount(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+// Usage of this process and of the server (when its pid is known) over a window, in cores
+// (seconds per second of the window).
+class UsageMeter {
+ public:
+  explicit UsageMeter(int server_pid)
+      : server_pid_(server_pid), self0_(SampleUsage(0)),
+        server0_(server_pid > 0 ? SampleUsage(server_pid) : Usage()) {}
+
+  // Fills `out` with {loadgen,server}_{cpu,cpu_wait}_cores and server_threads over the
+  // `seconds` since construction.
+  void Report(double seconds, Json& out) const {
+    const Usage self1 = SampleUsage(0);
+    out["loadgen_cpu_cores"] = (self1.cpu_s - self0_.cpu_s) / seconds;
+    out["loadgen_cpu_wait_cores"] = (self1.wait_s - self0_.wait_s) / seconds;
+    if (server_pid_ <= 0) return;
+    const Usage server1 = SampleUsage(server_pid_);
+    out["server_cpu_cores"] = (server1.cpu_s - server0_.cpu_s) / seconds;
+    out["server_cpu_wait_cores"] = (server1.wait_s - server0_.wait_s) / seconds;
+    out["server_threads"] = server1.threads;
   }
-  return -1;
+
+ private:
+  int server_pid_;
+  Usage self0_, server0_;
+};
+
+// One line for the tables: "CPU: loadgen 0.40 cores (+0.10 waiting), server ...".
+std::string UsageLine(const Json& j) {
+  char buf[256];
+  int n = std::snprintf(buf, sizeof buf, "CPU: loadgen %.2f cores (waited %.2f)",
+                        j.value("loadgen_cpu_cores", NAN), j.value("loadgen_cpu_wait_cores", NAN));
+  if (j.contains("server_cpu_cores") && n > 0 && n < static_cast<int>(sizeof buf)) {
+    std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n),
+                  ", server %.2f cores (waited %.2f; %d threads)",
+                  j.value("server_cpu_cores", NAN), j.value("server_cpu_wait_cores", NAN),
+                  j.value("server_threads", -1));
+  }
+  return std::string(buf) + "  [waited = runnable, but another process had the CPU]";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -569,18 +588,19 @@ struct SeedResult {
   double ingest_seconds = 0;
   int64_t observations_sent = 0;
   int64_t inserted = 0, duplicates = 0, actors_created = 0, batches = 0;
-  double client_cpu_s = 0, server_cpu_s = NAN;
+  Json usage = Json::object();  // UsageMeter::Report over the ingest
   std::vector<std::string> errors;
 };
 
-SeedResult Seed(const Options& o, const SyntheticRelations& gen, std::vector<Connection>& conns) {
+SeedResult Seed(const Options& o, std::vector<Connection>& conns) {
+  const synth::SynthSpec spec = GraphSpec(o);
   SeedResult r;
   // Actors first, in messages of 10 000 (the server's default --max-batch).
   auto t0 = Clock::now();
   for (int64_t first = 0; first < o.seed_actors; first += 10'000) {
     v1::UpsertActorsRequest req;
     for (int64_t i = first; i < std::min(o.seed_actors, first + 10'000); ++i) {
-      gen.FillActor(static_cast<uint64_t>(i), req.add_actors());
+      ToProto(synth::MakeActor(spec, static_cast<uint64_t>(i)), 0, req.add_actors());
     }
     grpc::ClientContext ctx;
     SetUpContext(o, &ctx, o.timeout_s * 10);
@@ -601,26 +621,17 @@ SeedResult Seed(const Options& o, const SyntheticRelations& gen, std::vector<Con
   const int64_t n_batches = (o.seed_observations + o.seed_batch - 1) / o.seed_batch;
   std::vector<v1::IngestRelationsRequest> batches(static_cast<size_t>(n_batches));
   {
-    std::vector<std::thread> makers;
-    const int n_makers = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-    for (int m = 0; m < n_makers; ++m) {
-      makers.emplace_back([&, m] {
-        for (int64_t b = m; b < n_batches; b += n_makers) {
-          const int64_t first = b * o.seed_batch;
-          const int64_t end = std::min(o.seed_observations, first + o.seed_batch);
-          for (int64_t i = first; i < end; ++i) {
-            gen.Fill(static_cast<uint64_t>(o.seed_first + i), "",
-                     batches[static_cast<size_t>(b)].add_relations());
-          }
-        }
-      });
+    RelationSource source(spec, "");
+    v1::Relation skipped;
+    for (int64_t i = 0; i < o.seed_first; ++i) source.Next(&skipped);
+    for (int64_t i = 0; i < o.seed_observations; ++i) {
+      source.Next(batches[static_cast<size_t>(i / o.seed_batch)].add_relations());
     }
-    for (auto& t : makers) t.join();
   }
   r.generate_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   r.observations_sent = o.seed_observations;
 
-  const double cpu0 = CpuSeconds(0), server_cpu0 = o.server_pid ? CpuSeconds(o.server_pid) : NAN;
+  const UsageMeter meter(o.server_pid);
   t0 = Clock::now();
   std::vector<IngestOutcome> outcomes(static_cast<size_t>(o.seed_streams));
   std::vector<std::thread> streams;
@@ -639,8 +650,7 @@ SeedResult Seed(const Options& o, const SyntheticRelations& gen, std::vector<Con
   }
   for (auto& t : streams) t.join();
   r.ingest_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  r.client_cpu_s = CpuSeconds(0) - cpu0;
-  if (o.server_pid) r.server_cpu_s = CpuSeconds(o.server_pid) - server_cpu0;
+  meter.Report(r.ingest_seconds, r.usage);
   for (const IngestOutcome& out : outcomes) {
     if (!out.status.ok()) {
       r.errors.push_back("IngestRelations: " + CodeName(out.status.error_code()) +
@@ -664,13 +674,17 @@ struct WriterResult {
   double seconds = 0;
 };
 
-WriterResult RunWriter(const Options& o, const SyntheticRelations& gen, v1::ActorGraph::Stub* stub,
+WriterResult RunWriter(const Options& o, v1::ActorGraph::Stub* stub,
                        Clock::time_point measure_from, const std::atomic<bool>& stop) {
   WriterResult w;
-  const std::string prefix =
-      "w" + std::to_string(getpid()) + "-" +
-      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1'000'000'007) +
-      "-";
+  synth::SynthSpec spec = GraphSpec(o);
+  spec.observations = uint64_t{1} << 50;  // endless, in effect
+  spec.seed = o.seed_value + 1'000'003;   // other pairs than the seed's
+  RelationSource source(
+      spec, "w" + std::to_string(getpid()) + "-" +
+                std::to_string(
+                    std::chrono::system_clock::now().time_since_epoch().count() % 1'000'000'007) +
+                "-");
   const auto start = Clock::now();
   uint64_t next_index = 0;
   v1::IngestRelationsRequest batch;
@@ -686,7 +700,7 @@ WriterResult RunWriter(const Options& o, const SyntheticRelations& gen, v1::Acto
         if (stop.load()) return nullptr;
       }
       batch.Clear();
-      for (int i = 0; i < o.writer_batch; ++i) gen.Fill(next_index++, prefix, batch.add_relations());
+      for (int i = 0; i < o.writer_batch; ++i, ++next_index) source.Next(batch.add_relations());
       ++in_call;
       return &batch;
     });
@@ -915,8 +929,7 @@ Json SeedJson(const Options& o, const SeedResult& r) {
   j["actors_created"] = r.actors_created;
   j["batches"] = r.batches;
   j["observations_per_s"] = static_cast<double>(r.inserted + r.duplicates) / r.ingest_seconds;
-  j["client_cpu_cores"] = r.client_cpu_s / r.ingest_seconds;
-  if (!std::isnan(r.server_cpu_s)) j["server_cpu_cores"] = r.server_cpu_s / r.ingest_seconds;
+  j.update(r.usage);
   j["errors"] = r.errors;
   return j;
 }
@@ -932,16 +945,13 @@ void PrintSeed(const Options& o, const SeedResult& r) {
       static_cast<double>(r.inserted + r.duplicates) / r.ingest_seconds,
       static_cast<long long>(r.inserted), static_cast<long long>(r.duplicates),
       static_cast<long long>(r.batches), r.generate_seconds);
-  std::printf("seed: CPU during ingest: loadgen %.2f cores", r.client_cpu_s / r.ingest_seconds);
-  if (!std::isnan(r.server_cpu_s)) std::printf(", server %.2f cores", r.server_cpu_s / r.ingest_seconds);
-  std::printf("\n");
+  std::printf("seed: %s\n", UsageLine(r.usage).c_str());
   for (const std::string& e : r.errors) std::printf("seed: error: %s\n", e.c_str());
 }
 
 int Run(int argc, char** argv) {
   Options o;
   if (int rc = ParseFlags(argc, argv, o); rc >= 0) return rc;
-  const SyntheticRelations gen(o);
   const int n_conns = std::max(o.channels, o.seed ? std::min(o.seed_streams, 64) : 1);
   std::vector<Connection> conns = Connect(o, n_conns);
   if (!WaitConnected(conns, 30)) {
@@ -953,7 +963,7 @@ int Run(int argc, char** argv) {
   out["server"] = o.server;
   bool failed = false;
   if (o.seed) {
-    SeedResult r = Seed(o, gen, conns);
+    SeedResult r = Seed(o, conns);
     failed = failed || !r.errors.empty();
     if (o.json) {
       out["seed"] = SeedJson(o, r);
@@ -985,19 +995,17 @@ int Run(int argc, char** argv) {
   if (o.writer) {
     writer_conn = Connect(o, 1);
     writer_thread = std::thread([&] {
-      writer = RunWriter(o, gen, writer_conn[0].graph.get(), measure_from, stop_writer);
+      writer = RunWriter(o, writer_conn[0].graph.get(), measure_from, stop_writer);
     });
   }
   std::vector<std::thread> threads;
   for (auto& c : clients) threads.emplace_back([&, c = c.get()] { c->Run(measure_from, end); });
   std::this_thread::sleep_until(measure_from);
-  const double cpu0 = CpuSeconds(0);
-  const double server_cpu0 = o.server_pid ? CpuSeconds(o.server_pid) : NAN;
+  const UsageMeter meter(o.server_pid);
   std::this_thread::sleep_until(end);
-  const double cpu1 = CpuSeconds(0);
-  const double server_cpu1 = o.server_pid ? CpuSeconds(o.server_pid) : NAN;
-  const int server_threads = o.server_pid ? ThreadCount(o.server_pid) : -1;
   const double seconds = std::chrono::duration<double>(Clock::now() - measure_from).count();
+  Json usage = Json::object();
+  meter.Report(seconds, usage);
   stop_writer.store(true);
   for (auto& t : threads) t.join();
   if (writer_thread.joinable()) writer_thread.join();
@@ -1051,12 +1059,8 @@ int Run(int argc, char** argv) {
                      {"channels", o.channels},
                      {"warmup_s", o.warmup_s},
                      {"duration_s", seconds},
-                     {"loadgen_cpu_cores", (cpu1 - cpu0) / seconds},
                      {"rows", rows}};
-  if (o.server_pid) {
-    out["workload"]["server_cpu_cores"] = (server_cpu1 - server_cpu0) / seconds;
-    out["workload"]["server_threads"] = server_threads;
-  }
+  out["workload"].update(usage);
   if (writer) {
     const RpcStats& ws = merged[static_cast<int>(Rpc::kIngest)];
     out["writer"] = {{"target_obs_per_s", o.writer_rate},
@@ -1068,13 +1072,7 @@ int Run(int argc, char** argv) {
   if (o.json) {
     std::cout << out.dump() << std::endl;
   } else {
-    std::printf("CPU over the measured window: loadgen %.2f cores",
-                (cpu1 - cpu0) / seconds);
-    if (o.server_pid) {
-      std::printf(", server %.2f cores (%d threads)", (server_cpu1 - server_cpu0) / seconds,
-                  server_threads);
-    }
-    std::printf("\n");
+    std::printf("%s\n", UsageLine(usage).c_str());
     if (writer) {
       const RpcStats& ws = merged[static_cast<int>(Rpc::kIngest)];
       std::printf("writer: %lld observations stored in calls started in the window: %.0f obs/s "

@@ -154,18 +154,20 @@ seeds = [r for r in runs if "seed" in r]
 if seeds:
     print("\nIngest over gRPC (durable observations/s; fresh server per sweep point)")
     print(f"{'run':34} {'batch':>6} {'streams':>7} {'obs':>9} {'seconds':>8} {'obs/s':>9}"
-          f" {'srv cores':>9} {'gen cores':>9}")
+          f" {'srv cores':>9} {'srv waited':>10} {'gen cores':>9}")
     for r in seeds:
         s = r["seed"]
         print(f"{r['label']:34} {s['batch']:6} {s['streams']:7} {s['inserted']:9} "
               f"{s['ingest_seconds']:8.2f} {s['observations_per_s']:9.0f} "
-              f"{s.get('server_cpu_cores', float('nan')):9.2f} {s['client_cpu_cores']:9.2f}"
+              f"{s.get('server_cpu_cores', float('nan')):9.2f}"
+              f" {s.get('server_cpu_wait_cores', float('nan')):10.2f} {s['loadgen_cpu_cores']:9.2f}"
               + (f"  errors: {s['errors']}" if s["errors"] else ""))
 work = [r for r in runs if "workload" in r]
 if work:
     print("\nRead workloads (calls/s and latency per RPC; writer obs/s when on)")
     print(f"{'run':34} {'rpc':16} {'calls/s':>9} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}"
-          f" {'max ms':>8} {'errors':>8} {'srv cores':>9} {'gen cores':>9} {'writer obs/s':>12}")
+          f" {'max ms':>8} {'errors':>8} {'srv cores':>9} {'srv waited':>10} {'gen cores':>9}"
+          f" {'writer obs/s':>12}")
     for r in work:
         w = r["workload"]
         writer = r.get("writer", {}).get("obs_per_s")
@@ -173,7 +175,8 @@ if work:
             errs = sum(row["errors"].values())
             print(f"{r['label']:34} {row['rpc']:16} {row['calls_per_s']:9.0f} {row['p50_ms']:8.3f}"
                   f" {row['p90_ms']:8.3f} {row['p99_ms']:8.3f} {row['max_ms']:8.1f} {errs:8}"
-                  f" {w.get('server_cpu_cores', float('nan')):9.2f} {w['loadgen_cpu_cores']:9.2f}"
+                  f" {w.get('server_cpu_cores', float('nan')):9.2f}"
+                  f" {w.get('server_cpu_wait_cores', float('nan')):10.2f} {w['loadgen_cpu_cores']:9.2f}"
                   f" {'' if writer is None else f'{writer:12.0f}'}")
 EOF
 echo "run_load.sh: every run as JSON in $RESULTS"
