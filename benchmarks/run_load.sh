@@ -16,9 +16,10 @@
 #   --skip-build   use the binaries already in BUILD_DIR
 #   --quick        a smoke run: 10 k actors, 100 k observations, 3 s per point
 # Settings (environment): BUILD_DIR (build-release), OUT (a new temp folder), ACTORS (100000),
-#   OBSERVATIONS (1000000), SEED_BATCH (1000), SEED_STREAMS (1), RPCS ("GetActor
-#   ListRelations FindPaths GetNeighborhood mix"), CONCURRENCY ("1 8 32"), DURATION (10),
-#   WARMUP (2), THREADS (1), CHANNELS (1), WRITER_RATE (2000), WRITER_BATCH (100),
+#   OBSERVATIONS (1000000), SEED_BATCH (5000), SEED_STREAMS (1), RPCS ("GetActor
+#   ListRelations FindPaths GetNeighborhood mix Health"), CONCURRENCY ("1 8 32"), DURATION (10),
+#   WARMUP (2), THREADS (1), CHANNELS (1), REPEAT (1: runs per point), WRITER_RATE (2000),
+#   WRITER_BATCH (100),
 #   PHASES ("sweep workload": which of the ingest sweep and the seeded read workloads to run),
 #   SWEEP_OBSERVATIONS (200000), SWEEP_BATCHES ("100 1000 5000"),
 #   SWEEP_STREAMS ("1 2 4"), SERVER_FLAGS (extra actorgraph-server flags, e.g. "" to turn
@@ -45,13 +46,14 @@ if [[ $QUICK == 1 ]]; then
 fi
 ACTORS=${ACTORS:-100000}
 OBSERVATIONS=${OBSERVATIONS:-1000000}
-SEED_BATCH=${SEED_BATCH:-1000}
+SEED_BATCH=${SEED_BATCH:-5000}
 SEED_STREAMS=${SEED_STREAMS:-1}
-RPCS=${RPCS:-GetActor ListRelations FindPaths GetNeighborhood mix}
+RPCS=${RPCS:-GetActor ListRelations FindPaths GetNeighborhood mix Health}
 CONCURRENCY=${CONCURRENCY:-1 8 32}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 THREADS=${THREADS:-1}
+REPEAT=${REPEAT:-1}
 CHANNELS=${CHANNELS:-1}
 WRITER_RATE=${WRITER_RATE:-2000}
 WRITER_BATCH=${WRITER_BATCH:-100}
@@ -133,14 +135,18 @@ if [[ " $PHASES " == *" workload "* ]]; then
 
   for rpc in $RPCS; do
     for c in $CONCURRENCY; do
-      for writer in off on; do
-        args=(--rpc "$rpc" --concurrency "$c" --threads "$THREADS" --channels "$CHANNELS"
-              --duration "$DURATION" --warmup "$WARMUP" --actors "$ACTORS")
-        if [[ $writer == on ]]; then
-          args+=(--writer-rate "$WRITER_RATE" --writer-batch "$WRITER_BATCH")
-        fi
-        echo "workload: $rpc, concurrency $c, writer $writer"
-        loadgen "$OUT/main.port" --label "$rpc c=$c writer=$writer" "${args[@]}"
+      for rep in $(seq 1 "$REPEAT"); do
+        for writer in off on; do
+          args=(--rpc "$rpc" --concurrency "$c" --threads "$THREADS" --channels "$CHANNELS"
+                --duration "$DURATION" --warmup "$WARMUP" --actors "$ACTORS")
+          if [[ $writer == on ]]; then
+            args+=(--writer-rate "$WRITER_RATE" --writer-batch "$WRITER_BATCH")
+          fi
+          label="$rpc c=$c writer=$writer"
+          [[ $REPEAT == 1 ]] || label+=" #$rep"
+          echo "workload: $label"
+          loadgen "$OUT/main.port" --label "$label" "${args[@]}"
+        done
       done
     done
   done
