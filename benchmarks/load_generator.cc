@@ -416,14 +416,25 @@ std::string CodeName(int code) {
 }
 
 // What a process got from the CPUs, from /proc: CPU time (user + system, all threads, also
-// those that ended) and the time its threads were runnable but waited for a CPU (the
-// schedstat run-queue delay of its live threads): on a shared machine the latter is what
-// other processes took from it. Thread count at the time of the sample.
+// those that ended) and, per live thread, the time it was runnable but waited for a CPU (the
+// schedstat run-queue delay): on a shared machine the latter is what other processes took
+// from it. Thread count at the time of the sample.
 struct Usage {
   double cpu_s = NAN;
-  double wait_s = NAN;
+  std::map<std::string, double> wait_s;  // thread id -> run-queue delay so far
   int threads = -1;
 };
+
+// Run-queue delay between two samples, over the threads alive at `to` (a thread that ended
+// in between is not counted: an underestimate, never negative).
+double WaitBetween(const Usage& from, const Usage& to) {
+  double sum = 0;
+  for (const auto& [tid, wait] : to.wait_s) {
+    auto it = from.wait_s.find(tid);
+    sum += wait - (it == from.wait_s.end() ? 0 : it->second);
+  }
+  return sum;
+}
 
 // `pid` 0 = this process.
 Usage SampleUsage(int pid) {
@@ -443,13 +454,11 @@ Usage SampleUsage(int pid) {
   }
   u.cpu_s = ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
   std::error_code ec;
-  double wait_ns = 0;
   for (const auto& task : std::filesystem::directory_iterator(dir + "/task", ec)) {
     std::ifstream sched(task.path() / "schedstat");
     double run = 0, wait = 0;
-    if (sched >> run >> wait) wait_ns += wait;
+    if (sched >> run >> wait) u.wait_s[task.path().filename().string()] = wait * 1e-9;
   }
-  if (!ec) u.wait_s = wait_ns * 1e-9;
   return u;
 }
 
@@ -466,11 +475,11 @@ class UsageMeter {
   void Report(double seconds, Json& out) const {
     const Usage self1 = SampleUsage(0);
     out["loadgen_cpu_cores"] = (self1.cpu_s - self0_.cpu_s) / seconds;
-    out["loadgen_cpu_wait_cores"] = (self1.wait_s - self0_.wait_s) / seconds;
+    out["loadgen_cpu_wait_cores"] = WaitBetween(self0_, self1) / seconds;
     if (server_pid_ <= 0) return;
     const Usage server1 = SampleUsage(server_pid_);
     out["server_cpu_cores"] = (server1.cpu_s - server0_.cpu_s) / seconds;
-    out["server_cpu_wait_cores"] = (server1.wait_s - server0_.wait_s) / seconds;
+    out["server_cpu_wait_cores"] = WaitBetween(server0_, server1) / seconds;
     out["server_threads"] = server1.threads;
   }
 
