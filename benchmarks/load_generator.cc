@@ -26,6 +26,8 @@
 //       --seed-observations 1000000                                          (one line)
 //   build/bin/actorgraph-loadgen --server 127.0.0.1:50099 --actors 100000 --rpc mix
 //       --concurrency 16 --duration 10 --warmup 2 --writer-rate 2000 [--json]    (one line)
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -40,16 +42,13 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
-
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/grpcpp.h>
-#include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
 #include "actorgraph/v1/actorgraph.grpc.pb.h"
@@ -312,7 +311,8 @@ int ParseFlags(int argc, char** argv, Options& o) {
     if (!ok) return UsageError(a + " needs a valid value");
   }
   if (o.actors < 0) o.actors = o.seed_actors > 1 ? o.seed_actors : 100'000;
-  if (o.seed && o.seed_actors > o.actors) return UsageError("--seed-actors must not exceed --actors");
+  if (o.seed && o.seed_actors > o.actors)
+    return UsageError("--seed-actors must not exceed --actors");
   if (auto s = synth::ValidateSpec(GraphSpec(o)); !s.ok()) {
     return UsageError(std::string(s.message()));
   }
@@ -320,7 +320,8 @@ int ParseFlags(int argc, char** argv, Options& o) {
       std::find(kRpcNames, kRpcNames + kNumReadRpcs, o.rpc) == kRpcNames + kNumReadRpcs) {
     return UsageError("--rpc: unknown RPC \"" + o.rpc + "\"");
   }
-  if (o.writer && o.rpc.empty()) return UsageError("--writer runs alongside a workload: give --rpc");
+  if (o.writer && o.rpc.empty())
+    return UsageError("--writer runs alongside a workload: give --rpc");
   if (o.concurrency < o.threads) return UsageError("--concurrency must be at least --threads");
   return -1;
 }
@@ -467,7 +468,8 @@ Usage SampleUsage(int pid) {
 class UsageMeter {
  public:
   explicit UsageMeter(int server_pid)
-      : server_pid_(server_pid), self0_(SampleUsage(0)),
+      : server_pid_(server_pid),
+        self0_(SampleUsage(0)),
         server0_(server_pid > 0 ? SampleUsage(server_pid) : Usage()) {}
 
   // Fills `out` with {loadgen,server}_{cpu,cpu_wait}_cores and server_threads over the
@@ -495,9 +497,8 @@ std::string UsageLine(const Json& j) {
                         j.value("loadgen_cpu_cores", NAN), j.value("loadgen_cpu_wait_cores", NAN));
   if (j.contains("server_cpu_cores") && n > 0 && n < static_cast<int>(sizeof buf)) {
     std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n),
-                  ", server %.2f cores (waited %.2f; %d threads)",
-                  j.value("server_cpu_cores", NAN), j.value("server_cpu_wait_cores", NAN),
-                  j.value("server_threads", -1));
+                  ", server %.2f cores (waited %.2f; %d threads)", j.value("server_cpu_cores", NAN),
+                  j.value("server_cpu_wait_cores", NAN), j.value("server_threads", -1));
   }
   return std::string(buf) + "  [waited = runnable, but another process had the CPU]";
 }
@@ -616,8 +617,7 @@ SeedResult Seed(const Options& o, std::vector<Connection>& conns) {
     v1::UpsertActorsResponse resp;
     grpc::Status s = conns[0].graph->UpsertActors(&ctx, req, &resp);
     if (!s.ok()) {
-      r.errors.push_back("UpsertActors: " + CodeName(s.error_code()) + ": " +
-                         s.error_message());
+      r.errors.push_back("UpsertActors: " + CodeName(s.error_code()) + ": " + s.error_message());
       return r;
     }
     r.actors_upserted += resp.created() + resp.updated();
@@ -647,14 +647,14 @@ SeedResult Seed(const Options& o, std::vector<Connection>& conns) {
   for (int s = 0; s < o.seed_streams; ++s) {
     streams.emplace_back([&, s] {
       int64_t b = s;
-      outcomes[static_cast<size_t>(s)] = StreamBatches(
-          o, conns[static_cast<size_t>(s) % conns.size()].graph.get(), 3600,
-          [&]() -> const v1::IngestRelationsRequest* {
-            if (b >= n_batches) return nullptr;
-            const v1::IngestRelationsRequest* next = &batches[static_cast<size_t>(b)];
-            b += o.seed_streams;
-            return next;
-          });
+      outcomes[static_cast<size_t>(s)] =
+          StreamBatches(o, conns[static_cast<size_t>(s) % conns.size()].graph.get(), 3600,
+                        [&]() -> const v1::IngestRelationsRequest* {
+                          if (b >= n_batches) return nullptr;
+                          const v1::IngestRelationsRequest* next = &batches[static_cast<size_t>(b)];
+                          b += o.seed_streams;
+                          return next;
+                        });
     });
   }
   for (auto& t : streams) t.join();
@@ -662,8 +662,8 @@ SeedResult Seed(const Options& o, std::vector<Connection>& conns) {
   meter.Report(r.ingest_seconds, r.usage);
   for (const IngestOutcome& out : outcomes) {
     if (!out.status.ok()) {
-      r.errors.push_back("IngestRelations: " + CodeName(out.status.error_code()) +
-                         ": " + out.status.error_message());
+      r.errors.push_back("IngestRelations: " + CodeName(out.status.error_code()) + ": " +
+                         out.status.error_message());
     }
     r.inserted += out.response.inserted();
     r.duplicates += out.response.duplicates();
@@ -683,16 +683,16 @@ struct WriterResult {
   double seconds = 0;
 };
 
-WriterResult RunWriter(const Options& o, v1::ActorGraph::Stub* stub,
-                       Clock::time_point measure_from, const std::atomic<bool>& stop) {
+WriterResult RunWriter(const Options& o, v1::ActorGraph::Stub* stub, Clock::time_point measure_from,
+                       const std::atomic<bool>& stop) {
   WriterResult w;
   synth::SynthSpec spec = GraphSpec(o);
   spec.observations = uint64_t{1} << 50;  // endless, in effect
   spec.seed = o.seed_value + 1'000'003;   // other pairs than the seed's
   RelationSource source(
       spec, "w" + std::to_string(getpid()) + "-" +
-                std::to_string(
-                    std::chrono::system_clock::now().time_since_epoch().count() % 1'000'000'007) +
+                std::to_string(std::chrono::system_clock::now().time_since_epoch().count() %
+                               1'000'000'007) +
                 "-");
   const auto start = Clock::now();
   uint64_t next_index = 0;
@@ -700,19 +700,21 @@ WriterResult RunWriter(const Options& o, v1::ActorGraph::Stub* stub,
   while (!stop.load()) {
     int in_call = 0;
     const auto call_start = Clock::now();
-    IngestOutcome out = StreamBatches(o, stub, o.timeout_s * 10, [&]() -> const v1::IngestRelationsRequest* {
-      if (in_call == o.writer_batches || stop.load()) return nullptr;
-      if (o.writer_rate > 0) {  // batch n is due at start + n * batch / rate
-        const auto due = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                                     static_cast<double>(next_index) / o.writer_rate));
-        std::this_thread::sleep_until(due);
-        if (stop.load()) return nullptr;
-      }
-      batch.Clear();
-      for (int i = 0; i < o.writer_batch; ++i, ++next_index) source.Next(batch.add_relations());
-      ++in_call;
-      return &batch;
-    });
+    IngestOutcome out =
+        StreamBatches(o, stub, o.timeout_s * 10, [&]() -> const v1::IngestRelationsRequest* {
+          if (in_call == o.writer_batches || stop.load()) return nullptr;
+          if (o.writer_rate > 0) {  // batch n is due at start + n * batch / rate
+            const auto due =
+                start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                            static_cast<double>(next_index) / o.writer_rate));
+            std::this_thread::sleep_until(due);
+            if (stop.load()) return nullptr;
+          }
+          batch.Clear();
+          for (int i = 0; i < o.writer_batch; ++i, ++next_index) source.Next(batch.add_relations());
+          ++in_call;
+          return &batch;
+        });
     const auto now = Clock::now();
     if (call_start >= measure_from && in_call > 0) {
       w.stats.Record(out.status, now - out.last_write);
@@ -779,8 +781,11 @@ class HealthCall : public Call {
 class ReadClient {
  public:
   ReadClient(const Options& o, std::vector<Connection>& conns, int index, int outstanding)
-      : o_(o), conns_(conns), rng_(o.seed_value * 7919 + static_cast<uint64_t>(index) + 1),
-        next_conn_(static_cast<size_t>(index)), outstanding_(outstanding) {
+      : o_(o),
+        conns_(conns),
+        rng_(o.seed_value * 7919 + static_cast<uint64_t>(index) + 1),
+        next_conn_(static_cast<size_t>(index)),
+        outstanding_(outstanding) {
     double total = 0;
     for (int r = 0; r < kNumReadRpcs; ++r) {
       const bool on = o.rpc == "mix" ? r < kNumMixRpcs && o.mix[r] > 0 : o.rpc == kRpcNames[r];
@@ -838,8 +843,7 @@ class ReadClient {
         break;
       }
       case Rpc::kFindPaths: {
-        auto* t =
-            new TypedCall<v1::ActorGraph::Stub, v1::FindPathsRequest, v1::FindPathsResponse>;
+        auto* t = new TypedCall<v1::ActorGraph::Stub, v1::FindPathsRequest, v1::FindPathsResponse>;
         t->req.set_from(RandomActor());
         do {
           t->req.set_to(RandomActor());
@@ -993,8 +997,8 @@ int Run(int argc, char** argv) {
     clients.push_back(std::make_unique<ReadClient>(o, conns, t, share));
   }
   const auto start = Clock::now();
-  const auto measure_from =
-      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.warmup_s));
+  const auto measure_from = start + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(o.warmup_s));
   const auto end = measure_from + std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(o.duration_s));
   std::atomic<bool> stop_writer{false};
@@ -1003,9 +1007,8 @@ int Run(int argc, char** argv) {
   std::vector<Connection> writer_conn;
   if (o.writer) {
     writer_conn = Connect(o, 1);
-    writer_thread = std::thread([&] {
-      writer = RunWriter(o, writer_conn[0].graph.get(), measure_from, stop_writer);
-    });
+    writer_thread = std::thread(
+        [&] { writer = RunWriter(o, writer_conn[0].graph.get(), measure_from, stop_writer); });
   }
   std::vector<std::thread> threads;
   for (auto& c : clients) threads.emplace_back([&, c = c.get()] { c->Run(measure_from, end); });
@@ -1027,10 +1030,11 @@ int Run(int argc, char** argv) {
 
   Json rows = Json::array();
   if (!o.json) {
-    std::printf("%s%s%s%d calls outstanding on %d thread(s) / %d channel(s), %.1f s measured "
-                "after %.1f s warmup\n",
-                o.label.c_str(), o.label.empty() ? "" : ": ", o.rpc == "mix" ? "mix, " : "",
-                o.concurrency, o.threads, o.channels, o.duration_s, o.warmup_s);
+    std::printf(
+        "%s%s%s%d calls outstanding on %d thread(s) / %d channel(s), %.1f s measured "
+        "after %.1f s warmup\n",
+        o.label.c_str(), o.label.empty() ? "" : ": ", o.rpc == "mix" ? "mix, " : "", o.concurrency,
+        o.threads, o.channels, o.duration_s, o.warmup_s);
     std::printf("%-16s %9s %9s %10s %8s %8s %8s %8s  %s\n", "rpc", "calls", "ok", "calls/s",
                 "p50 ms", "p90 ms", "p99 ms", "max ms", "errors");
   }
@@ -1084,12 +1088,12 @@ int Run(int argc, char** argv) {
     std::printf("%s\n", UsageLine(usage).c_str());
     if (writer) {
       const RpcStats& ws = merged[static_cast<int>(Rpc::kIngest)];
-      std::printf("writer: %lld observations stored in calls started in the window: %.0f obs/s "
-                  "(target %s)\n",
-                  static_cast<long long>(ws.observations),
-                  static_cast<double>(ws.observations) / seconds,
-                  o.writer_rate > 0 ? std::to_string(static_cast<int64_t>(o.writer_rate)).c_str()
-                                    : "as fast as possible");
+      std::printf(
+          "writer: %lld observations stored in calls started in the window: %.0f obs/s "
+          "(target %s)\n",
+          static_cast<long long>(ws.observations), static_cast<double>(ws.observations) / seconds,
+          o.writer_rate > 0 ? std::to_string(static_cast<int64_t>(o.writer_rate)).c_str()
+                            : "as fast as possible");
     }
   }
   return failed ? 1 : 0;
