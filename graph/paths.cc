@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -100,6 +101,7 @@ struct SearchMark {
   uint8_t banned : 1 = 0;      // the move source -> this actor is not to be taken
   uint8_t met : 1 = 0;         // reached from both sides
   uint8_t on_path : 1 = 0;     // on a shortest path
+  uint8_t sorted : 1 = 0;      // its moves on shortest paths are in walk order
 };
 
 // Memory reused across queries: sized by the graph, so allocating it per query would cost
@@ -363,9 +365,10 @@ uint64_t QueryContext::ExpansionCost(uint32_t actor, bool into) const {
 // every walk found is checked, and a walk that repeats an actor hands the query over to the
 // best-first engine. Each search runs from both ends at once, growing the side whose next
 // level is cheaper and first trying the moves between the two frontiers, so a hub's
-// neighbourhood is scanned only when a path needs it. The k shortest come from Yen's
-// algorithm (with Lawler's rule: a path spurs only from where it left its parent) over the
-// same search. Every search returns the smallest of its shortest walks by actor ids, which
+// neighbourhood is scanned only when a path needs it. When k + 1 of the first search's
+// shortest walks are loopless they are the answer; otherwise the k shortest come from
+// Yen's algorithm (with Lawler's rule: a path spurs only from where it left its parent)
+// over the same search. Every search returns the smallest of its shortest walks by actor ids, which
 // makes Yen's output exactly "fewer hops first, then by actor ids"; two paths through the
 // same actors in a sign search (over relations of different signs) are ordered by the
 // parity of their states, even first.
@@ -381,10 +384,8 @@ class BreadthFirstEngine {
 
  private:
   using States = std::vector<uint32_t>;  // a walk, as the states it visits
-  struct Shortest {
-    States states;
-    bool several = false;  // more than one shortest walk
-  };
+  // The first shortest walks of a search in walk order (see Less), at least one.
+  using Shortest = std::vector<States>;
   struct Path {
     States states;
     size_t deviation = 0;  // where it left the path it was spurred from
@@ -409,13 +410,23 @@ class BreadthFirstEngine {
     return ctx_.FindMove(ActorOf(from), ActorOf(to), ((from ^ to) & 1) != 0);
   }
 
-  // The shortest walk src -> dst of at most `limit` hops entering no state of the `blocked`
-  // actors and not moving src -> a `banned` state, smallest by actor ids among the shortest;
-  // nullopt when none (or when the query stopped). With `any`, only whether one exists: a
-  // found one is returned with no states, as soon as the sides meet.
+  // The `want` first shortest walks src -> dst of at most `limit` hops (fewer when there
+  // are fewer) entering no state of the `blocked` actors and not moving src -> a `banned`
+  // state, in walk order; nullopt when there is none (or when the query stopped). With
+  // `any`, only whether one exists: a found one is returned as no walk, as soon as the
+  // sides meet.
   std::optional<Shortest> FindShortest(uint32_t src, uint32_t dst, int limit,
                                        std::span<const uint32_t> blocked,
-                                       std::span<const uint32_t> banned, bool any = false);
+                                       std::span<const uint32_t> banned, size_t want = 1,
+                                       bool any = false);
+  // Appends to `out` the walks src -> dst through the moves of shortest_dag_ (sorted by
+  // their first state) in walk order, until `out` holds `want`.
+  void EnumerateShortest(uint32_t src, uint32_t dst, size_t want, Shortest& out);
+  // Whether state a comes before state b at the same position of two walks.
+  bool Before(uint32_t a, uint32_t b) const {
+    const std::string_view ia = ctx_.Id(ActorOf(a)), ib = ctx_.Id(ActorOf(b));
+    return ia != ib ? ia < ib : a < b;
+  }
   // Grows one side of the current search by one level, collecting states reached from both
   // (with `any`, stopping at the first).
   void Expand(Side& side, bool forward, uint32_t src, bool any);
@@ -515,7 +526,7 @@ bool BreadthFirstEngine::Bridge(uint32_t src, bool any) {
 
 std::optional<BreadthFirstEngine::Shortest> BreadthFirstEngine::FindShortest(
     uint32_t src, uint32_t dst, int limit, std::span<const uint32_t> blocked,
-    std::span<const uint32_t> banned, bool any) {
+    std::span<const uint32_t> banned, size_t want, bool any) {
   EpochArray<SearchMark>& marks = ctx_.scratch().marks;
   marks.Reset(ctx_.graph().actor_count() * states_per_actor_);
   for (uint32_t a : blocked) {
@@ -555,13 +566,7 @@ std::optional<BreadthFirstEngine::Shortest> BreadthFirstEngine::FindShortest(
   // the states of the shortest walks back to src and on to dst through the levels' moves.
   int length = std::numeric_limits<int>::max();
   for (uint32_t z : met_) length = std::min(length, marks[z].from_source + marks[z].to_target);
-  size_t on_path = 0;  // states on shortest walks
-  auto mark = [&](uint32_t v) {
-    if (!marks[v].on_path) {
-      marks[v].on_path = 1;
-      ++on_path;
-    }
-  };
+  auto mark = [&](uint32_t v) { marks[v].on_path = 1; };
   for (uint32_t z : met_) {
     if (marks[z].from_source + marks[z].to_target == length) mark(z);
   }
@@ -579,26 +584,52 @@ std::optional<BreadthFirstEngine::Shortest> BreadthFirstEngine::FindShortest(
   for (const DagEdge& e : bwd_.dag) {
     if (marks[e.from].on_path) dag.push_back(e);
   }
-
+  std::sort(dag.begin(), dag.end(), [](const DagEdge& a, const DagEdge& b) {
+    return a.from != b.from ? a.from < b.from : a.to < b.to;
+  });
+  // A move can be recorded by both sides.
+  dag.erase(std::unique(dag.begin(), dag.end(),
+                        [](const DagEdge& a, const DagEdge& b) {
+                          return a.from == b.from && a.to == b.to;
+                        }),
+            dag.end());
   Shortest out;
-  // Each state on a shortest walk sits at one position (its distance from src), so a
-  // second shortest walk shows as a second state at some position.
-  out.several = on_path > static_cast<size_t>(length) + 1;
-  out.states.push_back(src);
-  auto before = [&](uint32_t a, uint32_t b) {
-    const std::string_view ia = ctx_.Id(ActorOf(a)), ib = ctx_.Id(ActorOf(b));
-    return ia != ib ? ia < ib : a < b;
-  };
-  while (out.states.back() != dst) {
-    const uint32_t cur = out.states.back();
-    std::optional<uint32_t> best;
-    for (const DagEdge& e : dag) {
-      if (e.from == cur && (!best || before(e.to, *best))) best = e.to;
-    }
-    if (!best || out.states.size() > static_cast<size_t>(length)) return std::nullopt;  // a bug
-    out.states.push_back(*best);
-  }
+  EnumerateShortest(src, dst, want, out);
+  if (out.empty()) return std::nullopt;  // cannot happen: the sides met
   return out;
+}
+
+void BreadthFirstEngine::EnumerateShortest(uint32_t src, uint32_t dst, size_t want,
+                                           Shortest& out) {
+  // Depth first, each state's moves in walk order: the walks come out in walk order. Every
+  // state of the DAG lies on a walk to dst, so each move tried yields at least one walk,
+  // and no state needs more than its `want` first moves sorted.
+  EpochArray<SearchMark>& marks = ctx_.scratch().marks;
+  std::vector<DagEdge>& dag = shortest_dag_;
+  States walk = {src};
+  std::function<void()> descend = [&] {
+    const uint32_t cur = walk.back();
+    if (cur == dst) {
+      out.push_back(walk);
+      return;
+    }
+    auto first = std::lower_bound(dag.begin(), dag.end(), cur,
+                                  [](const DagEdge& e, uint32_t v) { return e.from < v; });
+    auto last = first;
+    while (last != dag.end() && last->from == cur) ++last;
+    const size_t n = std::min<size_t>(want, last - first);
+    if (!marks[cur].sorted) {
+      std::partial_sort(first, first + n, last,
+                        [&](const DagEdge& a, const DagEdge& b) { return Before(a.to, b.to); });
+      marks[cur].sorted = 1;
+    }
+    for (auto e = first; e != first + n && out.size() < want; ++e) {
+      walk.push_back(e->to);
+      descend();
+      walk.pop_back();
+    }
+  };
+  descend();
 }
 
 bool BreadthFirstEngine::Loopless(const States& walk) const {
@@ -613,9 +644,7 @@ bool BreadthFirstEngine::Loopless(const States& walk) const {
 bool BreadthFirstEngine::Less(const States& a, const States& b) const {
   if (a.size() != b.size()) return a.size() < b.size();
   for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i] == b[i]) continue;
-    const std::string_view ia = ctx_.Id(ActorOf(a[i])), ib = ctx_.Id(ActorOf(b[i]));
-    return ia != ib ? ia < ib : a[i] < b[i];
+    if (a[i] != b[i]) return Before(a[i], b[i]);
   }
   return false;
 }
@@ -648,7 +677,7 @@ bool BreadthFirstEngine::AddSpurs(const Path& p, const std::vector<Path>& found,
     if (limit < 1) break;  // later spurs are longer still
     // In a sign search a walk found must be looked at: it may repeat an actor.
     const bool any = exists_only && states_per_actor_ == 1;
-    auto spur = FindShortest(p.states[i], target_, limit, blocked, banned, any);
+    auto spur = FindShortest(p.states[i], target_, limit, blocked, banned, /*want=*/1, any);
     if (!spur) {
       if (ctx_.cancelled() || ctx_.capped()) return added;
       continue;
@@ -656,7 +685,7 @@ bool BreadthFirstEngine::AddSpurs(const Path& p, const std::vector<Path>& found,
     if (any) return true;  // its spur is not needed, only that it exists
     Path c;
     c.states.assign(root.begin(), root.end());
-    c.states.insert(c.states.end(), spur->states.begin(), spur->states.end());
+    c.states.insert(c.states.end(), spur->front().begin(), spur->front().end());
     c.deviation = i;
     if (!Loopless(c.states)) {
       repeats_actor_ = true;
@@ -691,11 +720,19 @@ absl::StatusOr<std::optional<PathResult>> BreadthFirstEngine::Run(uint32_t from,
   target_ = to * states_per_actor_ + (q_.path_sign < 0 ? 1 : 0);
   std::vector<Path> found;
   bool more = false;  // a path beyond the k-th exists
-  if (auto first = FindShortest(source, target_, q_.max_hops, {}, {})) {
-    if (!Loopless(first->states)) return std::nullopt;
-    found.push_back(Path{std::move(first->states), 0});
-    // Without a sign every shortest walk is loopless, so a second one is a second path.
-    if (q_.k == 1 && first->several && states_per_actor_ == 1) more = true;
+  // The first search's walks often answer the whole query: when k + 1 of its shortest
+  // walks are loopless, they are the k + 1 first paths.
+  const size_t wanted = static_cast<size_t>(q_.k) + 1;
+  if (auto first = FindShortest(source, target_, q_.max_hops, {}, {}, wanted)) {
+    if (!Loopless(first->front())) return std::nullopt;
+    if (first->size() == wanted &&
+        std::all_of(first->begin(), first->end(), [&](const States& w) { return Loopless(w); })) {
+      PathResult result;
+      result.truncated = true;
+      for (size_t i = 0; i + 1 < wanted; ++i) result.paths.push_back(Describe((*first)[i]));
+      return result;
+    }
+    found.push_back(Path{std::move(first->front()), 0});
   }
   while (!found.empty() && !more && !ctx_.cancelled() && !ctx_.capped()) {
     if (found.size() == static_cast<size_t>(q_.k)) {

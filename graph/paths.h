@@ -5,12 +5,13 @@
 // - By hops (the common query): a bidirectional breadth-first search over states (actors,
 //   or actor x sign parity with a path sign) that always grows the side whose next level
 //   is cheaper and first tries the edges between the two frontiers, so a hub's
-//   neighbourhood is scanned only when a path needs it. It returns the smallest shortest
-//   walk by actor ids; Yen's algorithm (with Lawler's rule) over the same search gives the
-//   k shortest, in exactly the documented order: fewer hops, then actor ids (then, for two
-//   paths through the same actors over relations of other signs, the positive prefix
-//   first). Without a path sign a shortest walk never repeats an actor; with one it may,
-//   and then the query goes to the second engine.
+//   neighbourhood is scanned only when a path needs it. The first search's shortest walks
+//   often answer the query (k + 1 of them loopless); otherwise Yen's algorithm (with
+//   Lawler's rule) over the same search, each search returning its smallest shortest walk,
+//   gives the k shortest. Either way in exactly the documented order: fewer hops, then
+//   actor ids (then, for two paths through the same actors over relations of other signs,
+//   the positive prefix first). Without a path sign a shortest walk never repeats an
+//   actor; with one it may, and then the query goes to the second engine.
 // - With the confidence cost, or a sign search whose shortest walks repeat an actor: a
 //   best-first enumeration of simple paths (A* over partial paths) with a lower bound from
 //   a reverse search over actor x sign-parity states, exact under the parity constraint.

@@ -511,6 +511,11 @@ TEST(FindPathsTest, EqualPathsComeInActorIdOrderWhateverTheInsertionOrder) {
     if (!directed) want.insert(want.begin() + 1, {"s", "m2", "t"});
     EXPECT_EQ(ActorLists(*r), want);
     EXPECT_FALSE(r->truncated);
+    q.k = 3;  // undirected, four equal paths: the first three, and a fourth exists
+    r = g.FindPaths(q);
+    want.resize(3);
+    EXPECT_EQ(ActorLists(*r), want);
+    EXPECT_EQ(r->truncated, !directed);
   }
 }
 
