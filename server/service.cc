@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "absl/container/flat_hash_map.h"
 #include "graph/actor_graph.h"
 #include "graph/actor_jsonl.h"
 #include "graph/relation_jsonl.h"
@@ -162,6 +163,27 @@ grpc::Status ActorGraphService::ListRelations(grpc::ServerContext* ctx,
         q.other = *id;
       }
       std::vector<const Observation*> all = g.Relations(q);
+      // The page's sentences in one store read (one lock, one read transaction) rather than
+      // one per relation.
+      std::vector<int64_t> rows;
+      const size_t page_end =
+          std::min(all.size(), static_cast<size_t>(*offset) + static_cast<size_t>(*page_size));
+      for (size_t i = static_cast<size_t>(*offset); i < page_end; ++i) {
+        if (all[i]->evidence.sentence.empty() && all[i]->evidence.stored_row != 0) {
+          rows.push_back(all[i]->evidence.stored_row);
+        }
+      }
+      absl::flat_hash_map<int64_t, std::string> sentences;
+      if (!rows.empty()) {
+        if (auto read = env_->state().ReadSentences(rows); read.ok()) {
+          for (size_t i = 0; i < rows.size(); ++i) sentences[rows[i]] = std::move((*read)[i]);
+        }
+      }
+      const SentenceReader prefetched = [&sentences](int64_t row) {
+        auto it = sentences.find(row);
+        return it == sentences.end() ? std::string() : it->second;
+      };
+      SentenceSource source(&prefetched);
       FillPage(all, *offset, *page_size, resp,
                [&](const Observation* o) { ToProto(*o, resp->add_relations()); });
       return absl::OkStatus();
