@@ -18,7 +18,11 @@ namespace actorgraph {
 absl::StatusOr<Observation> ParseRelationLine(std::string_view line);
 
 // Serialises `obs` as one JSON object without a trailing newline (DESIGN.md field names).
+// Keys in alphabetical order, `span` only when known; bytes that are not UTF-8 become U+FFFD,
+// one per byte.
 std::string RelationToJsonLine(const Observation& obs);
+// RelationToJsonLine appended to `out`, for writers of many lines (no allocation per line).
+void AppendRelationJson(const Observation& obs, std::string& out);
 
 }  // namespace actorgraph
 

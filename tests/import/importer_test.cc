@@ -11,7 +11,6 @@
 #include "graph/relation_jsonl.h"
 #include "tests/e2e/server_process.h"
 #include "tests/import/test_util.h"
-#include "tools/import/relation_writer.h"
 
 namespace actorgraph::import {
 namespace {

@@ -303,5 +303,24 @@ TEST(StoreTest, UpgradesASchemaOneDatabase) {
   EXPECT_TRUE(again.ok()) << again.status();
 }
 
+TEST(StoreTest, LoadNamesACorruptRow) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  {
+    auto store = Store::Open(db);
+    ASSERT_TRUE(store.ok());
+    std::vector<int64_t> rows;
+    ASSERT_TRUE((*store)->Write({}, {Obs("a", "b", RelationKind::kSupport, "d1")}, &rows).ok());
+  }
+  const std::string sql = StrCat("sqlite3 ", db, " \"UPDATE observations SET kind = 99\"");
+  ASSERT_EQ(std::system(sql.c_str()), 0);
+  auto store = Store::Open(db);
+  ASSERT_TRUE(store.ok());
+  ActorGraph g;
+  absl::Status s = (*store)->LoadInto(g);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+  EXPECT_NE(s.message().find("observation row 1: unknown kind 99"), absl::string_view::npos) << s;
+}
+
 }  // namespace
 }  // namespace actorgraph

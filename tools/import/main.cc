@@ -19,10 +19,10 @@
 
 #include "absl/strings/numbers.h"
 #include "graph/actor_jsonl.h"
+#include "graph/relation_jsonl.h"
 #include "graph/strings.h"
 #include "tools/import/actor_mapper.h"
 #include "tools/import/importer.h"
-#include "tools/import/relation_writer.h"
 
 namespace fs = std::filesystem;
 using namespace actorgraph;
