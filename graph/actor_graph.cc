@@ -9,15 +9,12 @@
 #include "graph/actor_graph.h"
 
 #include <algorithm>
-#include <boost/graph/adjacency_list.hpp>
 #include <cmath>
 #include <tuple>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
-#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
+#include "graph/actor_graph_impl.h"
 #include "graph/actor_jsonl.h"
 #include "graph/paths.h"
 #include "graph/strings.h"
@@ -35,117 +32,6 @@ bool RelationFilter::Matches(const Observation& o) const {
 }
 
 namespace {
-
-struct ActorNode {
-  Actor actor;
-  int64_t observations = 0;  // touching this actor, either direction
-  Text id;                   // actor.id, the pooled copy observations share
-};
-struct RelEdge {
-  uint32_t index = 0;  // into Impl::edges
-};
-struct EdgeData {
-  uint32_t source = 0;
-  uint32_t target = 0;
-  // Insertion order. Most edges of a large graph carry one observation: kept inline.
-  absl::InlinedVector<const Observation*, 1> observations;
-};
-// The edge list is a vector (EdgeListS = vecS), not the default std::list: edges are never
-// removed, and a list node per edge costs ~40 bytes at tens of millions of edges.
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, ActorNode,
-                                    RelEdge, boost::no_property, boost::vecS>;
-
-// An observation as the graph stores it: the value, plus whether another observation reports
-// the same act (see ActTargetCount). Observation is the first member of a standard-layout
-// struct, so a `const Observation*` handed out by this graph converts back.
-struct StoredObservation {
-  Observation o;
-  bool shared_act = false;
-};
-static_assert(std::is_standard_layout_v<StoredObservation>);
-const StoredObservation& Stored(const Observation& o) {
-  return *reinterpret_cast<const StoredObservation*>(&o);
-}
-StoredObservation& Stored(const Observation* o) {
-  return *const_cast<StoredObservation*>(reinterpret_cast<const StoredObservation*>(o));
-}
-
-// Owns the observations in fixed-size chunks: stable addresses, no allocation per
-// observation, and retracted slots are reused.
-class ObservationArena {
- public:
-  StoredObservation* Allocate() {
-    if (!free_.empty()) {
-      StoredObservation* p = free_.back();
-      free_.pop_back();
-      return p;
-    }
-    if (used_ % kChunk == 0) chunks_.push_back(std::make_unique<StoredObservation[]>(kChunk));
-    return &chunks_.back()[used_++ % kChunk];
-  }
-  void Release(StoredObservation* p) {
-    *p = StoredObservation{};
-    free_.push_back(p);
-  }
-
- private:
-  static constexpr size_t kChunk = 4096;
-  std::vector<std::unique_ptr<StoredObservation[]>> chunks_;
-  size_t used_ = 0;
-  std::vector<StoredObservation*> free_;
-};
-
-// Observations indexed by id, one pointer per slot: hash and compare through the pointee.
-struct ObservationIdHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view id) const { return std::hash<std::string_view>()(id); }
-  size_t operator()(const Observation* o) const { return (*this)(o->id.view()); }
-};
-struct ObservationIdEq {
-  using is_transparent = void;
-  static std::string_view Id(std::string_view id) { return id; }
-  static std::string_view Id(const Observation* o) { return o->id.view(); }
-  template <typename A, typename B>
-  bool operator()(const A& a, const B& b) const {
-    return Id(a) == Id(b);
-  }
-};
-
-// The observations of one document, and for large documents an index of their acts.
-struct DocEntry {
-  std::vector<const Observation*> observations;
-  struct Act {
-    uint32_t count = 0;
-    const Observation* first = nullptr;
-  };
-  std::unique_ptr<absl::flat_hash_map<uint64_t, Act>> acts;  // built past kSmallDoc
-};
-constexpr size_t kSmallDoc = 64;
-
-bool SameAct(const Observation& a, const Observation& b) {
-  return a.evidence.begin == b.evidence.begin && a.evidence.end == b.evidence.end &&
-         a.kind == b.kind && a.source == b.source;
-}
-
-uint64_t PairKey(uint32_t s, uint32_t t) { return (uint64_t{s} << 32) | t; }
-
-// Identifies the act an observation reports (see ActTargetCount); 0 when it has no span.
-// Only compared within one document's index, where equal keys are confirmed by SameAct.
-uint64_t ActKey(const Observation& o) {
-  if (o.evidence.begin < 0) return 0;
-  uint64_t h = 14695981039346656037ULL;
-  auto mix = [&h](std::string_view s) {
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-    h = (h ^ 0xff) * 1099511628211ULL;
-  };
-  mix(o.evidence.doc);
-  mix(o.source);
-  for (int32_t x : {o.evidence.begin, o.evidence.end, static_cast<int32_t>(o.kind)}) {
-    h = (h ^ static_cast<uint32_t>(x)) * 1099511628211ULL;
-  }
-  return h | 1;  // never 0
-}
-
 // ---- FoldName ------------------------------------------------------------------------------
 
 struct FoldRange {
@@ -196,6 +82,7 @@ int DecodeUtf8(std::string_view s, size_t i, char32_t& cp) {
 
 }  // namespace
 
+
 std::string FoldName(std::string_view name) {
   std::string out;
   out.reserve(name.size());
@@ -239,176 +126,6 @@ std::string FoldName(std::string_view name) {
   return out;
 }
 
-// ---- Impl ------------------------------------------------------------------------------------
-
-struct ActorGraph::Impl {
-  Graph g;
-  std::vector<EdgeData> edges;
-  // Open-addressing maps: ingest is dominated by these lookups, and node-based maps cost a
-  // cache miss per node at a million entries.
-  absl::flat_hash_map<Text, uint32_t, TextHash, TextEq> actor_index;  // id -> vertex
-  absl::flat_hash_map<uint64_t, uint32_t> edge_index;  // PairKey(s, t) -> edges index
-  ObservationArena arena;  // owns every observation
-  absl::flat_hash_set<const Observation*, ObservationIdHash, ObservationIdEq> observations;
-  absl::flat_hash_map<Text, DocEntry, TextHash, TextEq> by_doc;
-  // One copy of each repeated string (actor ids, names, countries, CAMEO codes, documents,
-  // URLs) shared by every observation that carries it.
-  absl::flat_hash_set<Text, TextHash, TextEq> pool;
-  // Folded id, name and aliases -> actors carrying that key.
-  absl::flat_hash_map<std::string, std::vector<uint32_t>> names;
-  // vertex -> its distinct folded keys, each with the first spelling that gave it (id, name,
-  // then aliases), so ResolveCandidates never folds the dictionary again.
-  struct NameKey {
-    std::string folded;
-    std::string original;
-  };
-  std::vector<std::vector<NameKey>> keys_of;
-  Day newest = kNoDate;
-
-  void Intern(Text& t) {
-    if (t.empty()) return;
-    auto [it, inserted] = pool.insert(t);
-    if (!inserted) t = *it;
-  }
-  // Interns a field of a new observation. A Text that is already shared (use_count > 1) came
-  // from Intern() or from the caller's own copies: left as it is, which is always correct and
-  // only forgoes sharing. Consecutive observations of one document repeat `last`.
-  void InternField(Text& t, Text* last = nullptr) {
-    if (t.use_count() != 1) return;
-    if (last != nullptr && !last->empty() && t == *last) {
-      t = *last;
-      return;
-    }
-    Intern(t);
-    if (last != nullptr) *last = t;
-  }
-  Text last_doc, last_url;  // the previous observation's, for InternField
-  struct ActorHint {
-    Text id;
-    uint32_t index = 0;
-  };
-  static constexpr size_t kActorHints = 1 << 12;
-  std::vector<ActorHint> actor_hints = std::vector<ActorHint>(kActorHints);
-  // The document entry of the previous observation (a document's observations are usually
-  // adjacent); valid while by_doc has not rehashed or erased (see AddToDocument).
-  Text cached_doc;
-  DocEntry* cached_doc_entry = nullptr;
-  size_t cached_doc_capacity = 0;
-
-  absl::StatusOr<bool> Add(Observation o, bool pooled);
-
-  // Files `p` under its document and finds the other observations reporting the same act.
-  void AddToDocument(const Observation* p) {
-    if (cached_doc_entry == nullptr || by_doc.capacity() != cached_doc_capacity ||
-        !cached_doc.SharesBytesWith(p->evidence.doc) || p->evidence.doc.empty()) {
-      cached_doc_entry = &by_doc[p->evidence.doc];
-      cached_doc = p->evidence.doc;
-      cached_doc_capacity = by_doc.capacity();
-    }
-    DocEntry& d = *cached_doc_entry;
-    d.observations.push_back(p);
-    const uint64_t act = ActKey(*p);
-    if (act == 0) return;
-    const Observation* other = nullptr;  // a member of the act that is not yet marked shared
-    bool shared = false;
-    if (d.acts == nullptr && d.observations.size() > kSmallDoc) {
-      d.acts = std::make_unique<absl::flat_hash_map<uint64_t, DocEntry::Act>>();
-      for (const Observation* q : d.observations) {
-        if (q == p) continue;
-        if (uint64_t k = ActKey(*q)) {
-          DocEntry::Act& a = (*d.acts)[k];
-          if (a.count++ == 0) a.first = q;
-        }
-      }
-    }
-    if (d.acts != nullptr) {
-      DocEntry::Act& a = (*d.acts)[act];
-      if (a.count++ == 0) a.first = p;
-      shared = a.count > 1;
-      if (a.count == 2) other = a.first;
-    } else {
-      for (const Observation* q : d.observations) {
-        if (q == p || !SameAct(*q, *p)) continue;
-        shared = true;
-        if (!Stored(*q).shared_act) other = q;
-      }
-    }
-    if (shared) Stored(p).shared_act = true;
-    if (other != nullptr) Stored(other).shared_act = true;
-  }
-
-  const Actor& actor(uint32_t v) const { return g[v].actor; }
-
-  void IndexNames(uint32_t v) {
-    const Actor& a = g[v].actor;
-    std::vector<NameKey> keys;
-    auto add = [&](const std::string& s) {
-      std::string k = FoldName(s);
-      if (k.empty() ||
-          std::any_of(keys.begin(), keys.end(), [&](const NameKey& x) { return x.folded == k; })) {
-        return;
-      }
-      keys.push_back({std::move(k), s});
-    };
-    add(a.id);
-    add(a.name);
-    for (const std::string& al : a.aliases) add(al);
-    for (const NameKey& k : keys) names[k.folded].push_back(v);
-    keys_of[v] = std::move(keys);
-  }
-
-  void UnindexNames(uint32_t v) {
-    for (const NameKey& k : keys_of[v]) {
-      auto it = names.find(k.folded);
-      if (it == names.end()) continue;
-      std::erase(it->second, v);
-      if (it->second.empty()) names.erase(it);
-    }
-    keys_of[v].clear();
-  }
-
-  uint32_t AddActor(Actor a) {
-    Text id(a.id);
-    Intern(id);
-    uint32_t v = static_cast<uint32_t>(boost::add_vertex(ActorNode{std::move(a), 0, id}, g));
-    actor_index.emplace(std::move(id), v);
-    keys_of.emplace_back();
-    IndexNames(v);
-    return v;
-  }
-
-  uint32_t EnsureActor(const Text& id, const Text& name, const Text& country) {
-    // Shared Texts of busy actors recur: a direct-mapped cache keyed by the bytes' address
-    // skips hashing the id. The cache holds its Text, so an address is never reused while
-    // cached (no false hits).
-    ActorHint& hint = actor_hints[(reinterpret_cast<uintptr_t>(id.data()) >> 4) &
-                                  (kActorHints - 1)];
-    if (!id.empty() && hint.id.SharesBytesWith(id)) return hint.index;
-    auto it = actor_index.find(id.view());
-    if (it != actor_index.end()) {
-      if (id.use_count() > 1) hint = {id, it->second};  // shared: likely to recur
-      return it->second;
-    }
-    Actor a;
-    a.id = id.str();
-    a.kind = ActorKind::kOther;
-    a.name = name.empty() ? id.str() : name.str();
-    a.country = country.str();
-    return AddActor(std::move(a));
-  }
-
-  uint32_t EnsureEdge(uint32_t s, uint32_t t) {
-    auto [it, inserted] = edge_index.emplace(PairKey(s, t), static_cast<uint32_t>(edges.size()));
-    if (!inserted) return it->second;
-    uint32_t e = it->second;
-    EdgeData d;
-    d.source = s;
-    d.target = t;
-    edges.push_back(std::move(d));
-    boost::add_edge(s, t, RelEdge{e}, g);
-    return e;
-  }
-};
 
 ActorGraph::ActorGraph() : impl_(std::make_unique<Impl>()) {}
 ActorGraph::~ActorGraph() = default;

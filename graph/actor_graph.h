@@ -192,6 +192,8 @@ class ActorGraph {
   absl::StatusOr<PathResult> FindPaths(const PathQuery& q) const;
 
  private:
+  friend class GraphImageReader;  // graph_image.h: writes and rebuilds the inside in bulk
+  friend class GraphImageWriter;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
