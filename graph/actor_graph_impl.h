@@ -283,13 +283,15 @@ struct ActorGraph::Impl {
     keys_of[v].clear();
   }
 
-  uint32_t AddActor(Actor a) {
+  // Without `index_names` the caller runs IndexNames(v) itself (the image reader does, on
+  // another thread).
+  uint32_t AddActor(Actor a, bool index_names = true) {
     Text id(a.id);
     Intern(id);
     uint32_t v = static_cast<uint32_t>(boost::add_vertex(ActorNode{std::move(a), 0, id}, g));
     actor_index.emplace(std::move(id), v);
     keys_of.emplace_back();
-    IndexNames(v);
+    if (index_names) IndexNames(v);
     return v;
   }
 

@@ -2,8 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <functional>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -26,6 +32,7 @@ enum Section : uint8_t {
 };
 constexpr size_t kChunkHeader = 9;  // magic, section, count
 constexpr int kStringRefs = 7;      // string fields of an observation, see Refs()
+constexpr int kDocRef = 5;          // Refs()[kDocRef] is the document
 
 // The repeatable string fields of an observation, in image order.
 template <typename O>
@@ -181,13 +188,22 @@ absl::Status GraphImageWriter::Write(const ActorGraph& graph,
     });
   }
   // Strings by their bytes' address: an interned string is written once.
+  // With each, how many observations name it as their document (the reader sizes the
+  // document lists once).
   absl::flat_hash_map<const char*, uint32_t> string_ref;
   std::vector<const Text*> strings;
+  std::vector<uint32_t> doc_uses;
   for (const StoredObservation* s : obs) {
-    for (const Text* t : Refs(s->o)) {
+    const auto fields = Refs(s->o);
+    for (size_t i = 0; i < fields.size(); ++i) {
+      const Text* t = fields[i];
       if (t->empty()) continue;
       auto [it, inserted] = string_ref.try_emplace(t->data(), static_cast<uint32_t>(strings.size() + 1));
-      if (inserted) strings.push_back(t);
+      if (inserted) {
+        strings.push_back(t);
+        doc_uses.push_back(0);
+      }
+      if (i == kDocRef) ++doc_uses[it->second - 1];
     }
   }
 
@@ -219,14 +235,19 @@ absl::Status GraphImageWriter::Write(const ActorGraph& graph,
       out.Fixed(int32_t{r.from});
       out.Fixed(int32_t{r.until});
     }
+    out.Fixed(static_cast<uint32_t>(boost::out_degree(v, m.g)));
+    out.Fixed(static_cast<uint32_t>(boost::in_degree(v, m.g)));
   }
   for (size_t i = 0; i < strings.size() && w.status().ok(); ++i) {
-    Out(w.Record(kStrings)).Str(strings[i]->view());
+    Out out(w.Record(kStrings));
+    out.Str(strings[i]->view());
+    out.Fixed(doc_uses[i]);
   }
   for (size_t e = 0; e < m.edges.size() && w.status().ok(); ++e) {
     Out out(w.Record(kEdges));
     out.Fixed(m.edges[e].source);
     out.Fixed(m.edges[e].target);
+    out.Fixed(static_cast<uint32_t>(m.edges[e].observations.size()));
   }
   for (size_t i = 0; i < obs.size() && w.status().ok(); ++i) {
     const StoredObservation& s = *obs[i];
@@ -255,6 +276,57 @@ absl::Status GraphImageWriter::Write(const ActorGraph& graph,
 
 // ---- reader ----------------------------------------------------------------------------------
 
+// Runs tasks in order on one thread beside the caller's. The rebuild has two independent
+// halves: the caller decodes records into the arena, edges and vertices, while this thread
+// fills the hash indexes (observation ids, documents, actor names) from what is decoded.
+class SerialWorker {
+ public:
+  SerialWorker() : thread_([this] { Run(); }) {}
+  ~SerialWorker() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  void Post(std::function<void()> task) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return tasks_.size() < kMaxQueued; });
+    tasks_.push_back(std::move(task));
+    cv_.notify_all();
+  }
+  // Waits until every posted task ran.
+  void Drain() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return tasks_.empty() && !busy_; });
+  }
+
+ private:
+  static constexpr size_t kMaxQueued = 16;
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [&] { return stop_ || !tasks_.empty(); });
+      if (tasks_.empty()) return;  // stop_
+      std::function<void()> task = std::move(tasks_.front());
+      tasks_.pop_front();
+      busy_ = true;
+      cv_.notify_all();
+      lock.unlock();
+      task();
+      lock.lock();
+      busy_ = false;
+      cv_.notify_all();
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> tasks_;
+  bool busy_ = false, stop_ = false;
+  std::thread thread_;
+};
+
 struct GraphImageReader::State {
   ActorGraph graph;
   ActorGraph::Impl& m = *graph.impl_;
@@ -264,10 +336,24 @@ struct GraphImageReader::State {
   absl::Status failed;
   uint64_t want_actors = 0, want_strings = 0, want_edges = 0, want_obs = 0;
   std::vector<Text> strings{Text()};  // ordinal 0 = empty
-  // The document entry of each string ordinal used as a document, while by_doc has not
-  // rehashed (then looked up again).
+  std::vector<uint32_t> doc_uses{0};  // per string: observations naming it as document
+  // Decoded in this chunk and not yet indexed: actors from `named`, observations with their
+  // document's string ordinal.
+  uint32_t named = 0;
+  uint32_t edges_indexed = 0;
+  uint64_t decoded = 0;  // observations decoded (the worker may not have indexed them yet)
+  struct Placed {
+    const Observation* o;
+    uint32_t doc;
+  };
+  std::vector<Placed> placed;
+  // Worker side: the document entry of each string ordinal (while by_doc has not rehashed),
+  // and the first problem it found.
   std::vector<DocEntry*> doc_of;
   size_t doc_capacity = 0;
+  std::mutex worker_mu;
+  absl::Status worker_failed;  // guarded by worker_mu
+  std::unique_ptr<SerialWorker> worker;  // last: stops before the rest goes
 
   absl::Status Bad(std::string_view what) const {
     return absl::DataLossError(StrCat("graph image chunk ", chunk, ": ", what));
@@ -276,6 +362,10 @@ struct GraphImageReader::State {
   absl::Status Actor(In& in);
   absl::Status Edge(In& in);
   absl::Status Obs(In& in);
+  // Hands what this chunk decoded to the worker.
+  void PostIndexing();
+  void IndexObservations(const std::vector<Placed>& batch);
+  void IndexEdges(uint32_t from, uint32_t to);
   absl::Status FinishDocuments();
   // OK when section `s` holds as many records as the header promised.
   absl::Status Complete(Section s) const {
@@ -286,7 +376,7 @@ struct GraphImageReader::State {
     const Count c = s == kActors    ? Count{boost::num_vertices(m.g), want_actors, "actors"}
                     : s == kStrings ? Count{strings.size() - 1, want_strings, "strings"}
                     : s == kEdges   ? Count{m.edges.size(), want_edges, "edges"}
-                                    : Count{m.observations.size(), want_obs, "observations"};
+                                    : Count{decoded, want_obs, "observations"};
     if (c.have == c.want) return absl::OkStatus();
     return Bad(StrCat(c.have, " ", c.what, " where the header promised ", c.want));
   }
@@ -306,20 +396,21 @@ absl::Status GraphImageReader::State::Header(In& in) {
   if (format != kGraphImageFormat) {
     return Bad(StrCat("format ", format, " (this build reads ", kGraphImageFormat, ")"));
   }
-  if (want_actors >= UINT32_MAX || want_edges >= UINT32_MAX || want_strings >= UINT32_MAX ||
-      want_obs > (uint64_t{1} << 40) || documents > want_obs) {
+  // Bounded so a damaged count cannot allocate the machine away, and so the vertex storage
+  // never moves while the worker reads it (more actors than this is refused).
+  constexpr uint64_t kMaxCount = uint64_t{1} << 31;
+  if (want_actors > kMaxCount || want_edges > kMaxCount || want_strings > kMaxCount ||
+      want_obs > kMaxCount || documents > want_obs) {
     return Bad("implausible counts in the header");
   }
-  // Reserve what the header promises, up to a bound: a damaged count must not allocate the
-  // machine away (past the bound the containers grow as they fill).
-  static constexpr uint64_t kMaxReserve = uint64_t{1} << 26;
-  auto bounded = [](uint64_t n) { return static_cast<size_t>(std::min(n, kMaxReserve)); };
-  graph.Reserve(bounded(want_actors), bounded(want_obs));
-  m.edges.reserve(bounded(want_edges));
-  m.edge_index.reserve(bounded(want_edges));
-  m.g.m_edges.reserve(bounded(want_edges));
-  m.by_doc.reserve(bounded(documents));
-  strings.reserve(bounded(want_strings) + 1);
+  graph.Reserve(want_actors, want_obs);
+  m.edges.reserve(want_edges);
+  m.edge_index.reserve(want_edges);
+  m.g.m_edges.reserve(want_edges);
+  m.by_doc.reserve(documents);
+  strings.reserve(want_strings + 1);
+  doc_uses.reserve(want_strings + 1);
+  worker = std::make_unique<SerialWorker>();
   header = true;
   return absl::OkStatus();
 }
@@ -344,28 +435,56 @@ absl::Status GraphImageReader::State::Actor(In& in) {
     r.kind = static_cast<RelationKind>(rk);
     a.roles.push_back(std::move(r));
   }
+  const uint32_t out_degree = in.Fixed<uint32_t>(), in_degree = in.Fixed<uint32_t>();
   if (!in.ok()) return Bad("truncated actor");
   if (kind > static_cast<uint8_t>(ActorKind::kOther)) return Bad(StrCat("actor ", a.id, ": kind ", kind));
   a.kind = static_cast<ActorKind>(kind);
   if (a.id.empty() || !IsValidActorId(a.id)) return Bad(StrCat("actor id \"", a.id, "\" is not a slug"));
   if (m.actor_index.contains(a.id)) return Bad(StrCat("actor ", a.id, " appears twice"));
-  m.AddActor(std::move(a));
+  const uint32_t v = m.AddActor(std::move(a), /*index_names=*/false);
+  // Adjacency lists sized once (a damaged degree only costs a wrong reservation).
+  if (out_degree <= want_edges) m.g.out_edge_list(v).reserve(out_degree);
+  if (in_degree <= want_edges) in_edge_list(m.g, v).reserve(in_degree);
   return absl::OkStatus();
 }
 
 absl::Status GraphImageReader::State::Edge(In& in) {
   const uint32_t s = in.Fixed<uint32_t>(), t = in.Fixed<uint32_t>();
+  const uint32_t count = in.Fixed<uint32_t>();
   if (!in.ok()) return Bad("truncated edge");
   const uint32_t actors = static_cast<uint32_t>(boost::num_vertices(m.g));
   if (s >= actors || t >= actors || s == t) return Bad(StrCat("edge ", s, " -> ", t, " is not between two actors"));
   const uint32_t e = static_cast<uint32_t>(m.edges.size());
-  if (!m.edge_index.emplace(PairKey(s, t), e).second) return Bad(StrCat("edge ", s, " -> ", t, " appears twice"));
   EdgeData d;
   d.source = s;
   d.target = t;
+  if (count > 1 && count <= want_obs) d.observations.reserve(count);
   m.edges.push_back(std::move(d));
-  boost::add_edge(s, t, RelEdge{e}, m.g);
+  // boost::add_edge's work, split: the edge and its out-list entry here, its in-list entry
+  // and the pair index on the worker (IndexEdges). The edge storage was reserved for every
+  // promised edge, so its iterators hold while the worker uses them.
+  using EdgeValue = decltype(m.g.m_edges)::value_type;
+  using StoredEdge = std::remove_reference_t<decltype(m.g.out_edge_list(0))>::value_type;
+  m.g.m_edges.push_back(EdgeValue(s, t, RelEdge{e}));
+  m.g.out_edge_list(s).push_back(StoredEdge(t, m.g.m_edges.begin() + e, &m.g.m_edges));
   return absl::OkStatus();
+}
+
+// On the worker: the in-list entries and the (source, target) index of edges [from, to).
+void GraphImageReader::State::IndexEdges(uint32_t from, uint32_t to) {
+  using StoredEdge = std::remove_reference_t<decltype(m.g.out_edge_list(0))>::value_type;
+  for (uint32_t e = from; e < to; ++e) {
+    const EdgeData& d = m.edges[e];
+    if (!m.edge_index.emplace(PairKey(d.source, d.target), e).second) {
+      std::lock_guard lock(worker_mu);
+      if (worker_failed.ok()) {
+        worker_failed = absl::DataLossError(
+            StrCat("graph image: edge ", d.source, " -> ", d.target, " appears twice"));
+      }
+      continue;
+    }
+    in_edge_list(m.g, d.target).push_back(StoredEdge(d.source, m.g.m_edges.begin() + e, &m.g.m_edges));
+  }
 }
 
 absl::Status GraphImageReader::State::Obs(In& in) {
@@ -411,34 +530,61 @@ absl::Status GraphImageReader::State::Obs(In& in) {
   o.evidence.stored_row = row;
   if (!sentence.empty()) o.evidence.sentence = Text(sentence);
   slot->shared_act = (flags & 1) != 0;
-  const Observation* p = &o;
-  if (!m.observations.insert(p).second) {
-    m.arena.Release(slot);
-    return Bad(StrCat("observation ", id, " appears twice"));
-  }
-  edge.observations.push_back(p);
+  edge.observations.push_back(&o);
   ++m.g[edge.source].observations;
   ++m.g[edge.target].observations;
   if (date != kNoDate && (m.newest == kNoDate || date > m.newest)) m.newest = date;
+  placed.push_back({&o, refs[kDocRef]});
+  ++decoded;
+  return absl::OkStatus();
+}
 
-  // Its document: by the document's string ordinal, so the map is hashed once per document.
-  const uint32_t doc = refs[5];
-  if (m.by_doc.capacity() != doc_capacity) {
-    std::fill(doc_of.begin(), doc_of.end(), nullptr);
-    doc_capacity = m.by_doc.capacity();
+void GraphImageReader::State::PostIndexing() {
+  const uint32_t actors = static_cast<uint32_t>(boost::num_vertices(m.g));
+  if (named < actors) {
+    worker->Post([this, from = named, to = actors] {
+      for (uint32_t v = from; v < to; ++v) m.IndexNames(v);
+    });
+    named = actors;
   }
-  if (doc_of.size() <= doc) doc_of.resize(std::max<size_t>(doc + 1, strings.size()), nullptr);
-  DocEntry*& entry = doc_of[doc];
-  if (entry == nullptr) {
-    entry = &m.by_doc[o.evidence.doc];
-    if (m.by_doc.capacity() != doc_capacity) {  // that insert rehashed: older pointers moved
+  const uint32_t edges = static_cast<uint32_t>(m.edges.size());
+  if (edges_indexed < edges) {
+    worker->Post([this, from = edges_indexed, to = edges] { IndexEdges(from, to); });
+    edges_indexed = edges;
+  }
+  if (!placed.empty()) {
+    worker->Post([this, batch = std::move(placed)] { IndexObservations(batch); });
+    placed.clear();
+  }
+}
+
+// On the worker: the id index and the documents.
+void GraphImageReader::State::IndexObservations(const std::vector<Placed>& batch) {
+  if (doc_of.size() < strings.size()) doc_of.resize(strings.size(), nullptr);
+  for (const Placed& p : batch) {
+    if (!m.observations.insert(p.o).second) {
+      std::lock_guard lock(worker_mu);
+      if (worker_failed.ok()) {
+        worker_failed = absl::DataLossError(StrCat("graph image: observation ", p.o->id, " appears twice"));
+      }
+      continue;
+    }
+    if (m.by_doc.capacity() != doc_capacity) {  // rehashed: older entries moved
       std::fill(doc_of.begin(), doc_of.end(), nullptr);
       doc_capacity = m.by_doc.capacity();
-      doc_of[doc] = &m.by_doc[o.evidence.doc];
     }
+    DocEntry* entry = doc_of[p.doc];
+    if (entry == nullptr) {
+      entry = &m.by_doc[p.o->evidence.doc];
+      entry->observations.reserve(doc_uses[p.doc]);
+      if (m.by_doc.capacity() != doc_capacity) {
+        std::fill(doc_of.begin(), doc_of.end(), nullptr);
+        doc_capacity = m.by_doc.capacity();
+      }
+      doc_of[p.doc] = entry;
+    }
+    entry->observations.push_back(p.o);
   }
-  doc_of[doc]->observations.push_back(p);
-  return absl::OkStatus();
 }
 
 // Large documents keep an index of their acts (as AddToDocument builds it past kSmallDoc).
@@ -494,10 +640,16 @@ absl::Status GraphImageReader::Add(std::string_view chunk) {
         break;
       case kStrings:
         if (st.strings.size() > st.want_strings) return fail(st.Bad("more strings than promised"));
-        if (std::string_view v = in.Str(); !in.ok() || v.empty()) {
+        if (std::string_view v = in.Str(); v.empty()) {
           s = st.Bad("truncated or empty string");
         } else {
-          st.strings.emplace_back(v);
+          const uint32_t uses = in.Fixed<uint32_t>();
+          if (!in.ok()) {
+            s = st.Bad("truncated string");
+          } else {
+            st.strings.emplace_back(v);
+            st.doc_uses.push_back(uses <= st.want_obs ? uses : 0);
+          }
         }
         break;
       case kEdges:
@@ -505,7 +657,7 @@ absl::Status GraphImageReader::Add(std::string_view chunk) {
         s = st.Edge(in);
         break;
       case kObservations:
-        if (st.m.observations.size() >= st.want_obs) return fail(st.Bad("more observations than promised"));
+        if (st.decoded >= st.want_obs) return fail(st.Bad("more observations than promised"));
         s = st.Obs(in);
         break;
       case kEnd:
@@ -515,8 +667,16 @@ absl::Status GraphImageReader::Add(std::string_view chunk) {
     if (!s.ok()) return fail(s);
   }
   if (!in.done()) return fail(st.Bad("bytes after the last record"));
+  st.PostIndexing();
   if (section == kEnd) {
+    st.worker->Drain();
+    {
+      std::lock_guard lock(st.worker_mu);
+      if (!st.worker_failed.ok()) return fail(st.worker_failed);
+    }
+    if (auto s = st.Complete(kObservations); !s.ok()) return fail(s);
     if (auto s = st.FinishDocuments(); !s.ok()) return fail(s);
+    st.worker.reset();
     st.ended = true;
   }
   return absl::OkStatus();

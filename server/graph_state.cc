@@ -10,15 +10,35 @@ absl::StatusOr<std::unique_ptr<GraphState>> GraphState::Open(const std::string& 
                                                              const StoreOptions& options) {
   auto store = Store::Open(db_path, options);
   if (!store.ok()) return store.status();
-  return std::unique_ptr<GraphState>(new GraphState(*std::move(store)));
+  return std::unique_ptr<GraphState>(new GraphState(*std::move(store), options));
 }
 
 absl::Status GraphState::Load() {
   std::lock_guard write(write_mu_);
   ActorGraph fresh;
+  load_report_ = LoadReport();
+  const auto start = std::chrono::steady_clock::now();
+  auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
   // Sentences stay on disk: they are most of an observation's bytes and only responses
   // read them (FillSentences).
-  if (auto s = store_->LoadInto(fresh, {.sentences = false}); !s.ok()) return s;
+  if (auto s = store_->LoadInto(fresh, {.sentences = false, .use_image = options_.use_image, .stats = &load_report_.stats});
+      !s.ok()) {
+    return s;
+  }
+  load_report_.load_seconds = seconds_since(start);
+  // Nothing else writes yet (write_mu_), so the graph is exactly the store: image it.
+  if (!options_.read_only && options_.image_min_rows > 0 &&
+      load_report_.stats.rows >= options_.image_min_rows) {
+    const auto image_start = std::chrono::steady_clock::now();
+    if (auto s = store_->WriteImage(fresh); s.ok()) {
+      load_report_.image_written = true;
+    } else {
+      load_report_.image_write_error = std::string(s.message());
+    }
+    load_report_.image_write_seconds = seconds_since(image_start);
+  }
   auto version = store_->LatestVersion();
   if (!version.ok()) return version.status();
   {

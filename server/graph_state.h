@@ -45,8 +45,20 @@ class GraphState {
   static absl::StatusOr<std::unique_ptr<GraphState>> Open(const std::string& db_path,
                                                           const StoreOptions& options = {});
 
-  // Rebuilds the graph from the store, then marks the state ready.
+  // Rebuilds the graph from the store (from its graph image and the rows after it when there
+  // is one), then marks the state ready. When the load read many rows (StoreOptions::
+  // image_min_rows) it first writes a fresh image, so the next load is fast; a failure to
+  // write one is reported in load_stats().image_write_error, not as a failed load.
   absl::Status Load();
+  struct LoadReport {
+    LoadStats stats;
+    double load_seconds = 0;
+    bool image_written = false;
+    double image_write_seconds = 0;
+    std::string image_write_error;
+  };
+  // How the last Load() went. Call after Load() returned.
+  const LoadReport& load_report() const { return load_report_; }
   bool ready() const { return ready_.load(std::memory_order_acquire); }
 
   // Runs `fn` with shared, read-only access to a consistent graph.
@@ -89,7 +101,8 @@ class GraphState {
   }
 
  private:
-  explicit GraphState(std::unique_ptr<Store> store) : store_(std::move(store)) {}
+  GraphState(std::unique_ptr<Store> store, const StoreOptions& options)
+      : store_(std::move(store)), options_(options) {}
   void Committed();  // requires write_mu_
 
   std::mutex write_mu_;                 // serialises writers; guards store_ writes
@@ -102,6 +115,8 @@ class GraphState {
   std::mutex version_mu_;
   std::condition_variable version_cv_;
   std::function<void(int64_t, int64_t)> on_write_;
+  StoreOptions options_;
+  LoadReport load_report_;  // written by Load() only
 };
 
 }  // namespace actorgraph

@@ -43,6 +43,8 @@ Serving:
   --no-seed                do not seed an empty database with the bundled demo graph
   --read-only              open the database read-only; writes answer UNAVAILABLE
   --max-db-mb N            refuse writes that would grow the database past N MiB
+  --image-min-rows N       after a load that read N or more observation rows, store a graph
+                           image so the next start is fast (default 100000; 0 = never)
   --port-file FILE         write the bound gRPC port to FILE once serving
   --quiet                  no per-request log lines
 Security:
@@ -73,6 +75,7 @@ struct Flags {
   bool seed = true;
   bool read_only = false;
   int64_t max_db_mb = 0;
+  int64_t image_min_rows = StoreOptions().image_min_rows;
   std::string port_file;
   bool quiet = false;
   std::string token_file;
@@ -262,6 +265,8 @@ int ParseFlags(int argc, char** argv, Flags& f) {
       f.read_only = true;
     } else if (a == "--max-db-mb") {
       ok = number(1, 1 << 24, &f.max_db_mb);
+    } else if (a == "--image-min-rows") {
+      ok = number(0, int64_t{1} << 40, &f.image_min_rows);
     } else if (a == "--port-file") {
       ok = value(&f.port_file);
     } else if (a == "--quiet") {
@@ -354,6 +359,7 @@ int Run(int argc, char** argv) {
   StoreOptions store_options;
   store_options.read_only = flags.read_only;
   store_options.max_bytes = flags.max_db_mb << 20;
+  store_options.image_min_rows = flags.image_min_rows;
   auto state = GraphState::Open(flags.db, store_options);
   if (!state.ok()) {
     std::cerr << "actorgraph-server: " << state.status().message() << "\n";
@@ -448,6 +454,26 @@ int Run(int argc, char** argv) {
     server->Wait();
     stopper.join();
     return 1;
+  }
+  {
+    const GraphState::LoadReport& r = (*state)->load_report();
+    const auto& st = r.stats;
+    std::cerr << "actorgraph-server: loaded " << flags.db << " in " << r.load_seconds << " s ("
+              << (st.from_image ? StrCat("graph image of ", st.image_observations,
+                                         " observations, then ", st.rows, " newer rows, ",
+                                         st.retracted_documents, " retracted documents, ",
+                                         st.upserted_actors, " changed actors")
+                                : StrCat(st.rows, " observation rows"))
+              << ")\n";
+    if (!st.image_problem.empty()) {
+      std::cerr << "actorgraph-server: the graph image was not used: " << st.image_problem << "\n";
+    }
+    if (r.image_written) {
+      std::cerr << "actorgraph-server: wrote a fresh graph image in " << r.image_write_seconds
+                << " s\n";
+    } else if (!r.image_write_error.empty()) {
+      std::cerr << "actorgraph-server: no graph image written: " << r.image_write_error << "\n";
+    }
   }
   bool setup_ok = true;
   auto empty = (*state)->IsEmpty();

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -11,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "graph/actor_jsonl.h"
+#include "graph/graph_image.h"
 #include "graph/relation_jsonl.h"
 #include "graph/strings.h"
 
@@ -60,6 +62,9 @@ CREATE TABLE IF NOT EXISTS changes(
   ref TEXT NOT NULL,
   doc TEXT NOT NULL DEFAULT '',
   row INTEGER);                -- observations.seq of an added observation
+-- The graph image (graph/graph_image.h): derived data that makes a load fast. meta 'image'
+-- names the parts of the current one and what it covers; other parts are leftovers.
+CREATE TABLE IF NOT EXISTS graph_image(part INTEGER PRIMARY KEY, data BLOB NOT NULL);
 )sql";
 
 // SQLITE_FULL tells the client the store is out of room; the others that it is
@@ -333,6 +338,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
   // not a pread() of a page into SQLite's small default cache.
   ExecOn(*reader, "PRAGMA mmap_size=4294967296; PRAGMA cache_size=-65536;").IgnoreError();
   auto store = std::unique_ptr<Store>(new Store(*db, *reader));
+  store->read_only_ = options.read_only;
   auto version = store->LatestVersion();
   if (!version.ok()) return version.status();
   store->version_ = *version;
@@ -348,6 +354,15 @@ Store::~Store() {
 absl::Status Store::Exec(const char* sql) { return ExecOn(db_, sql); }
 
 absl::Status Store::LoadInto(ActorGraph& graph, const LoadOptions& options) {
+  LoadStats local;
+  LoadStats& stats = options.stats != nullptr ? *options.stats : local;
+  stats = LoadStats();
+  if (!options.sentences && options.use_image && graph.actor_count() == 0) {
+    auto used = LoadImage(graph, stats);
+    if (!used.ok()) return used.status();
+    if (*used) return absl::OkStatus();
+    graph = ActorGraph();
+  }
   {
     Stmt q(db_, "SELECT id, body FROM actors ORDER BY id");
     if (q.rc() != SQLITE_OK) return SqliteError(db_, q.rc(), "reading actors");
@@ -366,6 +381,11 @@ absl::Status Store::LoadInto(ActorGraph& graph, const LoadOptions& options) {
                     static_cast<size_t>(sqlite3_column_int64(count.get(), 1)));
     }
   }
+  return LoadRows(graph, options.sentences, 0, &stats.rows);
+}
+
+absl::Status Store::LoadRows(ActorGraph& graph, bool sentences, int64_t after_seq,
+                             int64_t* rows) {
   // Two stages on two threads: this one adds observations to the graph while a reader steps
   // SQLite and builds them, handing over batches through a short queue.
   struct Batch {
@@ -379,8 +399,10 @@ absl::Status Store::LoadInto(ActorGraph& graph, const LoadOptions& options) {
   bool done = false, stop = false;
   std::thread reader([&] {
     absl::Status status;
-    Stmt q(db_, StrCat("SELECT ", kObservationColumns, " FROM observations ORDER BY seq").c_str());
+    Stmt q(db_, StrCat("SELECT ", kObservationColumns,
+                       " FROM observations WHERE seq > ?1 ORDER BY seq").c_str());
     if (q.rc() != SQLITE_OK) status = SqliteError(db_, q.rc(), "reading observations");
+    q.Bind(1, after_seq);
     // Repeated strings are stored once: a direct-mapped cache of recent values (actor ids,
     // names, countries and CAMEO codes are heavy-tailed) in front of a pool, and a column
     // that repeats the previous row's value (a document's observations are adjacent) reuses
@@ -412,7 +434,7 @@ absl::Status Store::LoadInto(ActorGraph& graph, const LoadOptions& options) {
     };
     int rc = SQLITE_DONE;
     while (status.ok() && (rc = sqlite3_step(q.get())) == SQLITE_ROW) {
-      auto o = ReadObservation(q.get(), options.sentences, pooled);
+      auto o = ReadObservation(q.get(), sentences, pooled);
       if (!o.ok()) {
         status = o.status();
         break;
@@ -452,7 +474,182 @@ absl::Status Store::LoadInto(ActorGraph& graph, const LoadOptions& options) {
     cv.notify_all();
   }
   reader.join();
+  *rows = loaded;
   return status;
+}
+
+absl::StatusOr<bool> Store::LoadImage(ActorGraph& graph, LoadStats& stats) {
+  int format = 0;
+  long long version = 0, seq = 0, first = 0, last = 0;
+  {
+    Stmt q(db_, "SELECT value FROM meta WHERE key='image'");
+    if (q.rc() != SQLITE_OK) return SqliteError(db_, q.rc(), "reading the image record");
+    if (sqlite3_step(q.get()) != SQLITE_ROW) return false;  // none yet
+    const std::string value = q.Text(0);
+    if (std::sscanf(value.c_str(), "%d %lld %lld %lld %lld", &format, &version, &seq, &first,
+                    &last) != 5 ||
+        first > last + 1) {
+      stats.image_problem = StrCat("unreadable image record \"", value, "\"");
+      return false;
+    }
+  }
+  if (format != kGraphImageFormat) {
+    stats.image_problem = StrCat("the image has format ", format, "; this build reads ",
+                                 kGraphImageFormat);
+    return false;
+  }
+  // A reader thread copies the parts out of SQLite while this one rebuilds the graph.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::string> queue;
+  bool done = false, stop = false;
+  absl::Status read_status;
+  std::thread reader([&] {
+    absl::Status status;
+    Stmt q(db_, "SELECT part, data FROM graph_image WHERE part BETWEEN ?1 AND ?2 ORDER BY part");
+    if (q.rc() != SQLITE_OK) status = SqliteError(db_, q.rc(), "reading the graph image");
+    q.Bind(1, static_cast<int64_t>(first));
+    q.Bind(2, static_cast<int64_t>(last));
+    int64_t expect = first;
+    int rc = SQLITE_DONE;
+    while (status.ok() && (rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+      if (sqlite3_column_int64(q.get(), 0) != expect++) {
+        status = absl::DataLossError(StrCat("graph image part ", expect - 1, " is missing"));
+        break;
+      }
+      const void* data = sqlite3_column_blob(q.get(), 1);
+      std::string chunk(static_cast<const char*>(data),
+                        static_cast<size_t>(sqlite3_column_bytes(q.get(), 1)));
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return queue.size() < 4 || stop; });
+      if (stop) return;
+      queue.push_back(std::move(chunk));
+      cv.notify_all();
+    }
+    if (status.ok() && rc != SQLITE_DONE) status = SqliteError(db_, rc, "reading the graph image");
+    if (status.ok() && expect != last + 1) {
+      status = absl::DataLossError(StrCat("graph image part ", expect, " is missing"));
+    }
+    std::lock_guard lock(mu);
+    read_status = status;
+    done = true;
+    cv.notify_all();
+  });
+  GraphImageReader image;
+  absl::Status status;
+  while (status.ok()) {
+    std::string chunk;
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return !queue.empty() || done; });
+      if (queue.empty()) break;
+      chunk = std::move(queue.front());
+      queue.pop_front();
+      cv.notify_all();
+    }
+    status = image.Add(chunk);
+  }
+  {
+    std::lock_guard lock(mu);
+    stop = true;
+    cv.notify_all();
+  }
+  reader.join();
+  if (status.ok()) status = read_status;
+  absl::StatusOr<ActorGraph> rebuilt = status.ok() ? image.Finish() : absl::StatusOr<ActorGraph>(status);
+  if (!rebuilt.ok()) {
+    // Only the image's own damage is skipped; a store that cannot be read at all fails.
+    if (rebuilt.status().code() != absl::StatusCode::kDataLoss) return rebuilt.status();
+    stats.image_problem = std::string(rebuilt.status().message());
+    return false;
+  }
+  graph = *std::move(rebuilt);
+  stats.from_image = true;
+  stats.image_observations = static_cast<int64_t>(graph.observation_count());
+
+  // What changed after the image, in an order that gives the stored state: actors as they
+  // are now, then the documents retracted since (every row of them the image holds is gone
+  // from the table), then the rows added since (exactly the live ones).
+  {
+    Stmt q(db_, "SELECT id, body FROM actors WHERE id IN "
+                "(SELECT ref FROM changes WHERE type = 3 AND version > ?1) ORDER BY id");
+    if (q.rc() != SQLITE_OK) return SqliteError(db_, q.rc(), "reading changed actors");
+    q.Bind(1, static_cast<int64_t>(version));
+    int rc;
+    while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+      auto a = ParseActorLine(q.Text(1));
+      if (!a.ok()) return absl::InternalError(StrCat("actor row ", q.Text(0), ": ", a.status().message()));
+      if (auto r = graph.UpsertActor(*std::move(a)); !r.ok()) return r.status();
+      ++stats.upserted_actors;
+    }
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading changed actors");
+  }
+  {
+    Stmt q(db_, "SELECT DISTINCT doc FROM changes WHERE type = 2 AND version > ?1");
+    if (q.rc() != SQLITE_OK) return SqliteError(db_, q.rc(), "reading retractions");
+    q.Bind(1, static_cast<int64_t>(version));
+    int rc;
+    while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+      graph.RetractDocument(ColumnView(q.get(), 0));
+      ++stats.retracted_documents;
+    }
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading retractions");
+  }
+  if (auto s = LoadRows(graph, /*sentences=*/false, seq, &stats.rows); !s.ok()) return s;
+  return true;
+}
+
+absl::Status Store::WriteImage(const ActorGraph& graph) {
+  if (read_only_) return absl::UnavailableError("the store is read-only; no image written");
+  int64_t seq = 0, first = 1;
+  {
+    Stmt q(db_, "SELECT (SELECT coalesce(max(seq), 0) FROM observations), "
+                "(SELECT coalesce(max(part), 0) + 1 FROM graph_image)");
+    if (q.rc() != SQLITE_OK || sqlite3_step(q.get()) != SQLITE_ROW) {
+      return SqliteError(db_, q.rc(), "preparing the graph image");
+    }
+    seq = sqlite3_column_int64(q.get(), 0);
+    first = sqlite3_column_int64(q.get(), 1);
+  }
+  // Parts go in in transactions of about 64 MiB (a single one would grow the WAL by the
+  // whole image); nothing refers to them until the last transaction switches over.
+  constexpr int64_t kTransactionBytes = int64_t{64} << 20;
+  int64_t part = first, pending = 0;
+  if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  auto fail = [&](absl::Status s) {
+    ExecOn(db_, "ROLLBACK").IgnoreError();
+    return absl::Status(s.code(), StrCat("writing the graph image: ", s.message()));
+  };
+  {
+    Stmt ins(db_, "INSERT INTO graph_image(part, data) VALUES(?1, ?2)");
+    if (ins.rc() != SQLITE_OK) return fail(SqliteError(db_, ins.rc(), "preparing"));
+    absl::Status s = GraphImageWriter::Write(graph, [&](std::string_view chunk) -> absl::Status {
+      ins.Bind(1, part);
+      sqlite3_bind_blob64(ins.get(), 2, chunk.data(), chunk.size(), SQLITE_STATIC);
+      if (int rc = ins.Run(); rc != SQLITE_DONE) return SqliteError(db_, rc, StrCat("part ", part));
+      ++part;
+      pending += static_cast<int64_t>(chunk.size());
+      if (pending >= kTransactionBytes) {
+        pending = 0;
+        if (auto c = Exec("COMMIT"); !c.ok()) return c;
+        if (auto b = Exec("BEGIN IMMEDIATE"); !b.ok()) return b;
+      }
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return fail(s);
+  }
+  {
+    Stmt mark(db_, "INSERT INTO meta(key, value) VALUES('image', ?1) "
+                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    mark.Bind(1, StrCat(kGraphImageFormat, " ", version_, " ", seq, " ", first, " ", part - 1));
+    if (int rc = mark.Run(); rc != SQLITE_DONE) return fail(SqliteError(db_, rc, "recording it"));
+    Stmt drop(db_, "DELETE FROM graph_image WHERE part < ?1 OR part > ?2");
+    drop.Bind(1, first);
+    drop.Bind(2, part - 1);
+    if (int rc = drop.Run(); rc != SQLITE_DONE) return fail(SqliteError(db_, rc, "dropping the old one"));
+  }
+  if (auto s = Exec("COMMIT"); !s.ok()) return fail(s);
+  return absl::OkStatus();
 }
 
 absl::Status Store::Write(const std::vector<Actor>& actors,

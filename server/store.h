@@ -29,6 +29,21 @@ struct StoreOptions {
   bool read_only = false;    // open without write access: every write is UNAVAILABLE
   int64_t max_bytes = 0;     // refuse to grow past this (RESOURCE_EXHAUSTED); 0 = no cap
   int64_t cache_mb = 128;    // SQLite page cache of the writing connection
+  // GraphState::Load writes a fresh graph image (see Store::WriteImage) when the load read at
+  // least this many observation rows (rows newer than the image, or all when there is
+  // none); 0 = never write one. Read-only stores never write.
+  int64_t image_min_rows = 100000;
+  bool use_image = true;  // GraphState::Load starts from the graph image when there is one
+};
+
+// How a load went: from the graph image plus newer rows, or from rows alone.
+struct LoadStats {
+  bool from_image = false;
+  int64_t image_observations = 0;  // observations the image held
+  int64_t rows = 0;                // observation rows read (newer than the image, or all)
+  int64_t retracted_documents = 0; // documents retracted since the image, replayed
+  int64_t upserted_actors = 0;     // actors upserted since the image, replayed
+  std::string image_problem;       // why an existing image was not used ("" = none or used)
 };
 
 // One committed change, in version order.
@@ -55,6 +70,11 @@ class Store {
     // False leaves evidence sentences on disk: each observation gets evidence.stored_row and
     // an empty sentence, and ReadSentences fetches them when a response needs them.
     bool sentences = true;
+    // Start from the graph image when there is one (only without sentences, into an empty
+    // graph), then replay what changed after it. A damaged or unreadable image is skipped
+    // (stats->image_problem says why) and every row is read instead.
+    bool use_image = true;
+    LoadStats* stats = nullptr;  // filled in when not null
   };
   // Reads every actor and observation into `graph`. Corrupt rows are DataLoss naming the row.
   absl::Status LoadInto(ActorGraph& graph, const LoadOptions& options);
@@ -68,6 +88,12 @@ class Store {
   // RESOURCE_EXHAUSTED (disk or quota full), UNAVAILABLE (read-only, locked, I/O error).
   absl::Status Write(const std::vector<Actor>& actors,
                      const std::vector<Observation>& observations, std::vector<int64_t>* rows);
+
+  // Stores a graph image of `graph` (graph/graph_image.h), which must hold exactly what the
+  // store holds now (the caller excludes writers), replacing any older image. Written in
+  // several transactions and switched over in a last one, so a failure (e.g. a full disk:
+  // RESOURCE_EXHAUSTED) leaves the previous image in place; never needed for correctness.
+  absl::Status WriteImage(const ActorGraph& graph);
 
   // The sentences of the observations stored in `rows` (evidence.stored_row), in order; ""
   // for a row that is gone. Uses the read connection, so it may run beside writers.
@@ -94,6 +120,12 @@ class Store {
  private:
   Store(sqlite3* db, sqlite3* reader) : db_(db), reader_(reader) {}
   absl::Status Exec(const char* sql);
+  // Adds the observation rows with seq > after_seq to `graph`; counts them in *rows.
+  absl::Status LoadRows(ActorGraph& graph, bool sentences, int64_t after_seq, int64_t* rows);
+  // Rebuilds `graph` from the stored image and what changed after it; false (with the
+  // reason in stats.image_problem) when there is no usable image.
+  absl::StatusOr<bool> LoadImage(ActorGraph& graph, LoadStats& stats);
+  bool read_only_ = false;
   sqlite3* db_;
   sqlite3* reader_;         // read-only connection for ReadChanges and ReadSentences
   std::mutex reader_mu_;    // guards reader_ and sentence_reader_
