@@ -237,6 +237,7 @@ absl::Status GraphImageWriter::Write(const ActorGraph& graph,
     }
     out.Fixed(static_cast<uint32_t>(boost::out_degree(v, m.g)));
     out.Fixed(static_cast<uint32_t>(boost::in_degree(v, m.g)));
+    out.Fixed(int64_t{m.g[v].observations});
   }
   for (size_t i = 0; i < strings.size() && w.status().ok(); ++i) {
     Out out(w.Record(kStrings));
@@ -343,9 +344,12 @@ struct GraphImageReader::State {
   uint32_t edges_indexed = 0;
   uint64_t decoded = 0;  // observations decoded (the worker may not have indexed them yet)
   struct Placed {
-    const Observation* o;
-    uint32_t doc;
+    Observation* o;
+    uint32_t doc;   // string ordinal of its document
+    uint32_t edge;
   };
+  uint64_t promised_touches = 0;  // sum of the actors' observation counts (2 per observation)
+  uint64_t touches = 0;           // worker: ends of observations placed
   std::vector<Placed> placed;
   // Worker side: the document entry of each string ordinal (while by_doc has not rehashed),
   // and the first problem it found.
@@ -436,12 +440,19 @@ absl::Status GraphImageReader::State::Actor(In& in) {
     a.roles.push_back(std::move(r));
   }
   const uint32_t out_degree = in.Fixed<uint32_t>(), in_degree = in.Fixed<uint32_t>();
+  const int64_t observations = in.Fixed<int64_t>();
   if (!in.ok()) return Bad("truncated actor");
+  if (observations < 0 || static_cast<uint64_t>(observations) > want_obs) {
+    return Bad(StrCat("actor ", a.id, ": ", observations, " observations"));
+  }
   if (kind > static_cast<uint8_t>(ActorKind::kOther)) return Bad(StrCat("actor ", a.id, ": kind ", kind));
   a.kind = static_cast<ActorKind>(kind);
   if (a.id.empty() || !IsValidActorId(a.id)) return Bad(StrCat("actor id \"", a.id, "\" is not a slug"));
   if (m.actor_index.contains(a.id)) return Bad(StrCat("actor ", a.id, " appears twice"));
   const uint32_t v = m.AddActor(std::move(a), /*index_names=*/false);
+  // Its observation count as written (IndexObservations checks the sum).
+  m.g[v].observations = observations;
+  promised_touches += static_cast<uint64_t>(observations);
   // Adjacency lists sized once (a damaged degree only costs a wrong reservation).
   if (out_degree <= want_edges) m.g.out_edge_list(v).reserve(out_degree);
   if (in_degree <= want_edges) in_edge_list(m.g, v).reserve(in_degree);
@@ -512,10 +523,9 @@ absl::Status GraphImageReader::State::Obs(In& in) {
 
   StoredObservation* slot = m.arena.Allocate();
   Observation& o = slot->o;
-  EdgeData& edge = m.edges[e];
   o.id = Text(id);
-  o.source = m.g[edge.source].id;
-  o.target = m.g[edge.target].id;
+  // source and target come from the edge, on the worker (IndexObservations): this thread
+  // touches only the arena and the string table, the worker the random places.
   auto fields = Refs(o);
   for (int i = 0; i < kStringRefs; ++i) {
     if (refs[i] != 0) *fields[i] = strings[refs[i]];
@@ -530,11 +540,8 @@ absl::Status GraphImageReader::State::Obs(In& in) {
   o.evidence.stored_row = row;
   if (!sentence.empty()) o.evidence.sentence = Text(sentence);
   slot->shared_act = (flags & 1) != 0;
-  edge.observations.push_back(&o);
-  ++m.g[edge.source].observations;
-  ++m.g[edge.target].observations;
   if (date != kNoDate && (m.newest == kNoDate || date > m.newest)) m.newest = date;
-  placed.push_back({&o, refs[kDocRef]});
+  placed.push_back({&o, refs[kDocRef], e});
   ++decoded;
   return absl::OkStatus();
 }
@@ -562,6 +569,11 @@ void GraphImageReader::State::PostIndexing() {
 void GraphImageReader::State::IndexObservations(const std::vector<Placed>& batch) {
   if (doc_of.size() < strings.size()) doc_of.resize(strings.size(), nullptr);
   for (const Placed& p : batch) {
+    EdgeData& edge = m.edges[p.edge];
+    p.o->source = m.g[edge.source].id;
+    p.o->target = m.g[edge.target].id;
+    edge.observations.push_back(p.o);
+    touches += 2;
     if (!m.observations.insert(p.o).second) {
       std::lock_guard lock(worker_mu);
       if (worker_failed.ok()) {
@@ -675,6 +687,10 @@ absl::Status GraphImageReader::Add(std::string_view chunk) {
       if (!st.worker_failed.ok()) return fail(st.worker_failed);
     }
     if (auto s = st.Complete(kObservations); !s.ok()) return fail(s);
+    if (st.touches != st.promised_touches) {
+      return fail(st.Bad(StrCat("the actors' observation counts add up to ", st.promised_touches,
+                                " ends, the observations have ", st.touches)));
+    }
     if (auto s = st.FinishDocuments(); !s.ok()) return fail(s);
     st.worker.reset();
     st.ended = true;
