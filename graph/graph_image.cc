@@ -33,6 +33,10 @@ enum Section : uint8_t {
 constexpr size_t kChunkHeader = 9;  // magic, section, count
 constexpr int kStringRefs = 7;      // string fields of an observation, see Refs()
 constexpr int kDocRef = 5;          // Refs()[kDocRef] is the document
+// The reader's indexes are hash tables and vectors of millions of entries: nearly every
+// insert is a cache miss. Its loops work on a chunk's worth of records and prefetch the
+// memory of the record kAhead places ahead, so several misses are in flight at once.
+constexpr size_t kAhead = 8;
 
 // The repeatable string fields of an observation, in image order.
 template <typename O>
@@ -277,9 +281,11 @@ absl::Status GraphImageWriter::Write(const ActorGraph& graph,
 
 // ---- reader ----------------------------------------------------------------------------------
 
-// Runs tasks in order on one thread beside the caller's. The rebuild has two independent
-// halves: the caller decodes records into the arena, edges and vertices, while this thread
-// fills the hash indexes (observation ids, documents, actor names) from what is decoded.
+// Runs tasks in order on one thread beside the caller's. The rebuild is split in two halves
+// of about equal cost that touch different memory: the caller decodes records into the
+// vertices, the edge list and out-lists, the arena and the id index; this thread builds the
+// name index, the in-lists and the edge index, and files each observation under its edge
+// and document.
 class SerialWorker {
  public:
   SerialWorker() : thread_([this] { Run(); }) {}
@@ -367,7 +373,7 @@ struct GraphImageReader::State {
   absl::Status Edge(In& in);
   absl::Status Obs(In& in);
   // Hands what this chunk decoded to the worker.
-  void PostIndexing();
+  absl::Status PostIndexing();
   void IndexObservations(const std::vector<Placed>& batch);
   void IndexEdges(uint32_t from, uint32_t to);
   absl::Status FinishDocuments();
@@ -475,16 +481,21 @@ absl::Status GraphImageReader::State::Edge(In& in) {
   // and the pair index on the worker (IndexEdges). The edge storage was reserved for every
   // promised edge, so its iterators hold while the worker uses them.
   using EdgeValue = decltype(m.g.m_edges)::value_type;
-  using StoredEdge = std::remove_reference_t<decltype(m.g.out_edge_list(0))>::value_type;
   m.g.m_edges.push_back(EdgeValue(s, t, RelEdge{e}));
-  m.g.out_edge_list(s).push_back(StoredEdge(t, m.g.m_edges.begin() + e, &m.g.m_edges));
-  return absl::OkStatus();
+  return absl::OkStatus();  // the out-list entry: PostIndexing
 }
 
 // On the worker: the in-list entries and the (source, target) index of edges [from, to).
 void GraphImageReader::State::IndexEdges(uint32_t from, uint32_t to) {
   using StoredEdge = std::remove_reference_t<decltype(m.g.out_edge_list(0))>::value_type;
   for (uint32_t e = from; e < to; ++e) {
+    if (e + kAhead < to) {
+      const EdgeData& ahead = m.edges[e + kAhead];
+      m.edge_index.prefetch(PairKey(ahead.source, ahead.target));
+      auto& list = in_edge_list(m.g, ahead.target);
+      __builtin_prefetch(&list);
+      __builtin_prefetch(list.data() + list.size(), 1);
+    }
     const EdgeData& d = m.edges[e];
     if (!m.edge_index.emplace(PairKey(d.source, d.target), e).second) {
       std::lock_guard lock(worker_mu);
@@ -524,8 +535,9 @@ absl::Status GraphImageReader::State::Obs(In& in) {
   StoredObservation* slot = m.arena.Allocate();
   Observation& o = slot->o;
   o.id = Text(id);
-  // source and target come from the edge, on the worker (IndexObservations): this thread
-  // touches only the arena and the string table, the worker the random places.
+  // source and target come from the edge, on the worker (IndexObservations), which also
+  // files the observation under its edge and document; this thread fills the arena and the
+  // id index.
   auto fields = Refs(o);
   for (int i = 0; i < kStringRefs; ++i) {
     if (refs[i] != 0) *fields[i] = strings[refs[i]];
@@ -546,7 +558,7 @@ absl::Status GraphImageReader::State::Obs(In& in) {
   return absl::OkStatus();
 }
 
-void GraphImageReader::State::PostIndexing() {
+absl::Status GraphImageReader::State::PostIndexing() {
   const uint32_t actors = static_cast<uint32_t>(boost::num_vertices(m.g));
   if (named < actors) {
     worker->Post([this, from = named, to = actors] {
@@ -556,31 +568,57 @@ void GraphImageReader::State::PostIndexing() {
   }
   const uint32_t edges = static_cast<uint32_t>(m.edges.size());
   if (edges_indexed < edges) {
+    using StoredEdge = std::remove_reference_t<decltype(m.g.out_edge_list(0))>::value_type;
+    for (uint32_t e = edges_indexed; e < edges; ++e) {
+      if (e + kAhead < edges) {
+        auto& ahead = m.g.out_edge_list(m.edges[e + kAhead].source);
+        __builtin_prefetch(&ahead);
+        __builtin_prefetch(ahead.data() + ahead.size(), 1);
+      }
+      const EdgeData& d = m.edges[e];
+      m.g.out_edge_list(d.source).push_back(StoredEdge(d.target, m.g.m_edges.begin() + e, &m.g.m_edges));
+    }
     worker->Post([this, from = edges_indexed, to = edges] { IndexEdges(from, to); });
     edges_indexed = edges;
   }
   if (!placed.empty()) {
+    for (size_t i = 0; i < placed.size(); ++i) {
+      if (i + kAhead < placed.size()) m.observations.prefetch(placed[i + kAhead].o);
+      if (!m.observations.insert(placed[i].o).second) {
+        return Bad(StrCat("observation ", placed[i].o->id, " appears twice"));
+      }
+    }
     worker->Post([this, batch = std::move(placed)] { IndexObservations(batch); });
     placed.clear();
   }
+  return absl::OkStatus();
 }
 
-// On the worker: the id index and the documents.
+// On the worker: each observation's actors, its edge's list and its document's.
 void GraphImageReader::State::IndexObservations(const std::vector<Placed>& batch) {
   if (doc_of.size() < strings.size()) doc_of.resize(strings.size(), nullptr);
-  for (const Placed& p : batch) {
+  const size_t n = batch.size();
+  for (size_t i = 0; i < n; ++i) {
+    // Stages: the edge 3·kAhead ahead, its actors and list 2·kAhead ahead, the actors' id
+    // bytes (whose count the copies below bump) kAhead ahead.
+    if (i + 3 * kAhead < n) __builtin_prefetch(&m.edges[batch[i + 3 * kAhead].edge]);
+    if (i + 2 * kAhead < n) {
+      const EdgeData& d = m.edges[batch[i + 2 * kAhead].edge];
+      __builtin_prefetch(&m.g[d.source]);
+      __builtin_prefetch(&m.g[d.target]);
+      __builtin_prefetch(d.observations.data() + d.observations.size(), 1);
+    }
+    if (i + kAhead < n) {
+      const EdgeData& d = m.edges[batch[i + kAhead].edge];
+      __builtin_prefetch(m.g[d.source].id.data() - 8, 1);
+      __builtin_prefetch(m.g[d.target].id.data() - 8, 1);
+    }
+    const Placed& p = batch[i];
     EdgeData& edge = m.edges[p.edge];
     p.o->source = m.g[edge.source].id;
     p.o->target = m.g[edge.target].id;
     edge.observations.push_back(p.o);
     touches += 2;
-    if (!m.observations.insert(p.o).second) {
-      std::lock_guard lock(worker_mu);
-      if (worker_failed.ok()) {
-        worker_failed = absl::DataLossError(StrCat("graph image: observation ", p.o->id, " appears twice"));
-      }
-      continue;
-    }
     if (m.by_doc.capacity() != doc_capacity) {  // rehashed: older entries moved
       std::fill(doc_of.begin(), doc_of.end(), nullptr);
       doc_capacity = m.by_doc.capacity();
@@ -679,7 +717,7 @@ absl::Status GraphImageReader::Add(std::string_view chunk) {
     if (!s.ok()) return fail(s);
   }
   if (!in.done()) return fail(st.Bad("bytes after the last record"));
-  st.PostIndexing();
+  if (auto s = st.PostIndexing(); !s.ok()) return fail(s);
   if (section == kEnd) {
     st.worker->Drain();
     {
