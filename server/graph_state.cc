@@ -23,10 +23,9 @@ absl::Status GraphState::Load() {
   };
   // Sentences stay on disk: they are most of an observation's bytes and only responses
   // read them (FillSentences).
-  if (auto s = store_->LoadInto(fresh, {.sentences = false, .use_image = options_.use_image, .stats = &load_report_.stats});
-      !s.ok()) {
-    return s;
-  }
+  const Store::LoadOptions load{
+      .sentences = false, .use_image = options_.use_image, .stats = &load_report_.stats};
+  if (auto s = store_->LoadInto(fresh, load); !s.ok()) return s;
   load_report_.load_seconds = seconds_since(start);
   // Nothing else writes yet (write_mu_), so the graph is exactly the store: image it.
   if (!options_.read_only && options_.image_min_rows > 0 &&
