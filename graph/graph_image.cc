@@ -357,6 +357,20 @@ struct GraphImageReader::State {
   uint64_t promised_touches = 0;  // sum of the actors' observation counts (2 per observation)
   uint64_t touches = 0;           // worker: ends of observations placed
   std::vector<Placed> placed;
+  // An observation record as decoded, until BuildObservations (its strings point into the
+  // chunk being added).
+  struct Decoded {
+    uint32_t edge;
+    uint32_t refs[kStringRefs];
+    uint8_t kind;
+    int8_t sign;
+    uint8_t flags;
+    int32_t date, begin, end;
+    double weight, confidence;
+    int64_t row;
+    std::string_view id, sentence;
+  };
+  std::vector<Decoded> pending;
   // Worker side: the document entry of each string ordinal (while by_doc has not rehashed),
   // and the first problem it found.
   std::vector<DocEntry*> doc_of;
@@ -373,6 +387,7 @@ struct GraphImageReader::State {
   absl::Status Edge(In& in);
   absl::Status Obs(In& in);
   // Hands what this chunk decoded to the worker.
+  void BuildObservations();
   absl::Status PostIndexing();
   void IndexObservations(const std::vector<Placed>& batch);
   void IndexEdges(uint32_t from, uint32_t to);
@@ -532,30 +547,50 @@ absl::Status GraphImageReader::State::Obs(In& in) {
   if (kind == 0 || kind >= kNumRelationKinds) return Bad(StrCat("observation ", id, ": kind ", kind));
   if (id.empty()) return Bad("an observation without an id");
 
-  StoredObservation* slot = m.arena.Allocate();
-  Observation& o = slot->o;
-  o.id = Text(id);
-  // source and target come from the edge, on the worker (IndexObservations), which also
-  // files the observation under its edge and document; this thread fills the arena and the
-  // id index.
-  auto fields = Refs(o);
-  for (int i = 0; i < kStringRefs; ++i) {
-    if (refs[i] != 0) *fields[i] = strings[refs[i]];
-  }
-  o.kind = static_cast<RelationKind>(kind);
-  o.sign = sign;
-  o.weight = weight;
-  o.confidence = confidence;
-  o.date = date;
-  o.evidence.begin = begin;
-  o.evidence.end = end;
-  o.evidence.stored_row = row;
-  if (!sentence.empty()) o.evidence.sentence = Text(sentence);
-  slot->shared_act = (flags & 1) != 0;
-  if (date != kNoDate && (m.newest == kNoDate || date > m.newest)) m.newest = date;
-  placed.push_back({&o, refs[kDocRef], e});
+  pending.push_back({e, {}, kind, sign, flags, date, begin, end, weight, confidence, row, id, sentence});
+  std::copy(std::begin(refs), std::end(refs), pending.back().refs);
   ++decoded;
   return absl::OkStatus();
+}
+
+// Turns the chunk's decoded records into observations. Their names are strings of a million
+// actors, in no order: the strings and their bytes are prefetched ahead (see kAhead).
+void GraphImageReader::State::BuildObservations() {
+  const size_t n = pending.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i + 2 * kAhead < n) {
+      for (uint32_t r : pending[i + 2 * kAhead].refs) __builtin_prefetch(&strings[r]);
+    }
+    if (i + kAhead < n) {
+      for (uint32_t r : pending[i + kAhead].refs) {
+        if (r != 0) __builtin_prefetch(strings[r].data() - 8, 1);  // its count, bumped below
+      }
+    }
+    const Decoded& d = pending[i];
+    StoredObservation* slot = m.arena.Allocate();
+    Observation& o = slot->o;
+    o.id = Text(d.id);
+    // source and target come from the edge, on the worker (IndexObservations), which also
+    // files the observation under its edge and document; this thread fills the arena and
+    // the id index.
+    auto fields = Refs(o);
+    for (int k = 0; k < kStringRefs; ++k) {
+      if (d.refs[k] != 0) *fields[k] = strings[d.refs[k]];
+    }
+    o.kind = static_cast<RelationKind>(d.kind);
+    o.sign = d.sign;
+    o.weight = d.weight;
+    o.confidence = d.confidence;
+    o.date = d.date;
+    o.evidence.begin = d.begin;
+    o.evidence.end = d.end;
+    o.evidence.stored_row = d.row;
+    if (!d.sentence.empty()) o.evidence.sentence = Text(d.sentence);
+    slot->shared_act = (d.flags & 1) != 0;
+    if (d.date != kNoDate && (m.newest == kNoDate || d.date > m.newest)) m.newest = d.date;
+    placed.push_back({&o, d.refs[kDocRef], d.edge});
+  }
+  pending.clear();
 }
 
 absl::Status GraphImageReader::State::PostIndexing() {
@@ -717,6 +752,7 @@ absl::Status GraphImageReader::Add(std::string_view chunk) {
     if (!s.ok()) return fail(s);
   }
   if (!in.done()) return fail(st.Bad("bytes after the last record"));
+  st.BuildObservations();
   if (auto s = st.PostIndexing(); !s.ok()) return fail(s);
   if (section == kEnd) {
     st.worker->Drain();
