@@ -142,30 +142,30 @@ std::string_view ColumnView(sqlite3_stmt* s, int col) {
            : std::string_view();
 }
 
-// Binds `o` to an INSERT over kObservationColumns without seq (parameters 1..18).
-void BindObservation(Stmt& st, const Observation& o) {
-  st.Bind(1, o.id);
-  st.Bind(2, o.source);
-  st.Bind(3, o.target);
-  st.Bind(4, int64_t{static_cast<int>(o.kind)});
-  st.Bind(5, int64_t{o.sign});
-  sqlite3_bind_double(st.get(), 6, o.weight);
-  sqlite3_bind_double(st.get(), 7, o.confidence);
+// Binds `o` to an INSERT over kObservationColumns without seq (parameters at+1..at+18).
+void BindObservation(Stmt& st, const Observation& o, int at = 0) {
+  st.Bind(at + 1, o.id);
+  st.Bind(at + 2, o.source);
+  st.Bind(at + 3, o.target);
+  st.Bind(at + 4, int64_t{static_cast<int>(o.kind)});
+  st.Bind(at + 5, int64_t{o.sign});
+  sqlite3_bind_double(st.get(), at + 6, o.weight);
+  sqlite3_bind_double(st.get(), at + 7, o.confidence);
   if (o.date == kNoDate) {
-    sqlite3_bind_null(st.get(), 8);
+    sqlite3_bind_null(st.get(), at + 8);
   } else {
-    st.Bind(8, int64_t{o.date});
+    st.Bind(at + 8, int64_t{o.date});
   }
-  st.Bind(9, o.evidence.doc);
-  st.Bind(10, int64_t{o.evidence.begin});
-  st.Bind(11, int64_t{o.evidence.end});
-  st.Bind(12, o.cameo);
-  st.Bind(13, o.source_name);
-  st.Bind(14, o.target_name);
-  st.Bind(15, o.source_country);
-  st.Bind(16, o.target_country);
-  st.Bind(17, o.evidence.url);
-  st.Bind(18, o.evidence.sentence);
+  st.Bind(at + 9, o.evidence.doc);
+  st.Bind(at + 10, int64_t{o.evidence.begin});
+  st.Bind(at + 11, int64_t{o.evidence.end});
+  st.Bind(at + 12, o.cameo);
+  st.Bind(at + 13, o.source_name);
+  st.Bind(at + 14, o.target_name);
+  st.Bind(at + 15, o.source_country);
+  st.Bind(at + 16, o.target_country);
+  st.Bind(at + 17, o.evidence.url);
+  st.Bind(at + 18, o.evidence.sentence);
 }
 
 // Reads the row of a SELECT over kObservationColumns (from column 0). Without
@@ -298,15 +298,32 @@ struct Store::WriteStatements {
             StrCat("INSERT INTO observations(", std::string_view(kObservationColumns).substr(5),
                    ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"),
             true),
-        log_change(db, "INSERT INTO changes(type, ref, doc, row) VALUES(?1, ?2, ?3, ?4)", true) {}
+        log_change(db, "INSERT INTO changes(type, ref, doc, row) VALUES(?1, ?2, ?3, ?4)", true),
+        insert_observations(db, Rows(StrCat("INSERT INTO observations(",
+                                            std::string_view(kObservationColumns).substr(5),
+                                            ") VALUES"),
+                                     "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                            true),
+        log_observations(db, Rows("INSERT INTO changes(type, ref, doc, row) VALUES", "(1,?,?,?)"),
+                         true) {}
+  // Multi-row INSERTs of kChunk rows: one statement's fixed cost (AUTOINCREMENT's
+  // sqlite_sequence read and write, the statement's start and end) per kChunk rows instead of
+  // per row. SQLite numbers the rows of one INSERT consecutively, in VALUES order.
+  static constexpr int kChunk = 32;
+  static std::string Rows(std::string head, std::string_view row) {
+    for (int i = 0; i < kChunk; ++i) head = StrCat(head, i == 0 ? "" : ",", row);
+    return head;
+  }
   // The first failing prepare's code, or SQLITE_OK.
   int rc() const {
-    for (const Stmt* s : {&begin, &commit, &upsert_actor, &insert_observation, &log_change}) {
+    for (const Stmt* s : {&begin, &commit, &upsert_actor, &insert_observation, &log_change,
+                          &insert_observations, &log_observations}) {
       if (s->rc() != SQLITE_OK) return s->rc();
     }
     return SQLITE_OK;
   }
   Stmt begin, commit, upsert_actor, insert_observation, log_change;
+  Stmt insert_observations, log_observations;  // kChunk rows each
 };
 
 // Copies the WAL back into the database file on its own connection and thread, so that the
@@ -643,7 +660,30 @@ absl::Status Store::Write(const std::vector<Actor>& actors,
       return fail(SqliteError(db_, rc, "logging a change"));
     }
   }
-  for (size_t i = 0; i < observations.size(); ++i) {
+  constexpr size_t kChunk = WriteStatements::kChunk;
+  size_t i = 0;
+  for (; i + kChunk <= observations.size(); i += kChunk) {
+    for (size_t j = 0; j < kChunk; ++j) {
+      BindObservation(w.insert_observations, observations[i + j], static_cast<int>(18 * j));
+    }
+    if (int rc = w.insert_observations.Run(); rc != SQLITE_DONE) {
+      return fail(SqliteError(db_, rc, StrCat("storing observations ", observations[i].id, "..")));
+    }
+    const int64_t last = sqlite3_last_insert_rowid(db_);
+    for (size_t j = 0; j < kChunk; ++j) {
+      const Observation& o = observations[i + j];
+      (*rows)[i + j] = last - static_cast<int64_t>(kChunk - 1 - j);
+      const int at = static_cast<int>(3 * j);
+      w.log_observations.Bind(at + 1, o.id);
+      w.log_observations.Bind(at + 2, o.evidence.doc);
+      w.log_observations.Bind(at + 3, (*rows)[i + j]);
+    }
+    if (int rc = w.log_observations.Run(); rc != SQLITE_DONE) {
+      return fail(SqliteError(db_, rc, "logging changes"));
+    }
+    version = sqlite3_last_insert_rowid(db_);
+  }
+  for (; i < observations.size(); ++i) {
     const Observation& o = observations[i];
     BindObservation(w.insert_observation, o);
     if (int rc = w.insert_observation.Run(); rc != SQLITE_DONE) {
