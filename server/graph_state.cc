@@ -178,8 +178,9 @@ IngestStream::IngestStream(GraphState& state, std::function<void(const IngestRes
 IngestStream::~IngestStream() { Abandon(); }
 
 absl::Status IngestStream::Push(std::vector<Observation> batch) {
-  if (!committer_.joinable()) committer_ = std::thread([this] { Run(); });
   std::unique_lock lock(mu_);
+  if (stop_) return absl::FailedPreconditionError("the ingest stream was abandoned");
+  if (!committer_.joinable()) committer_ = std::thread([this] { Run(); });
   cv_.wait(lock, [&] { return !has_waiting_ || !failure_.ok(); });
   if (!failure_.ok()) return failure_;
   waiting_ = std::move(batch);
@@ -191,7 +192,8 @@ absl::Status IngestStream::Push(std::vector<Observation> batch) {
 
 absl::Status IngestStream::Finish() {
   std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return (!has_waiting_ && !busy_) || !failure_.ok(); });
+  cv_.wait(lock, [&] { return (!has_waiting_ && !busy_) || !failure_.ok() || stop_; });
+  if (stop_ && failure_.ok()) return absl::FailedPreconditionError("the ingest stream was abandoned");
   if (!failure_.ok()) {
     // A failed batch stops the committer before it takes the next one; wait for it to stop
     // touching the state.

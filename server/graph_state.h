@@ -122,7 +122,8 @@ class IngestStream {
   absl::Status Push(std::vector<Observation> batch);
   // Waits until every queued batch is committed; returns the first failure, or OK.
   absl::Status Finish();
-  // Drops the batches not started yet and waits for the one being committed.
+  // Drops the batches not started yet and waits for the one being committed. Push and
+  // Finish then answer FailedPrecondition.
   void Abandon();
 
   // Sums over the committed batches; complete after Finish().

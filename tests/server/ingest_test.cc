@@ -107,6 +107,10 @@ TEST(IngestStreamTest, AbandonDropsWhatHasNotStarted) {
     stream.Abandon();
     // Whatever was committed is whole batches, and the counts say so.
     EXPECT_EQ(StoredObservations(**state), static_cast<size_t>(stream.committed_batches() * 10));
+    // An abandoned stream takes nothing more.
+    EXPECT_EQ(stream.Push(Batch("c", 10)).code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(stream.Finish().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(StoredObservations(**state), static_cast<size_t>(stream.committed_batches() * 10));
   }
   // A stream that ends without batches commits nothing and reports zeros.
   IngestStream empty(**state);
