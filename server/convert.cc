@@ -1,6 +1,8 @@
 #include "server/convert.h"
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "absl/status/status.h"
 #include "graph/strings.h"
@@ -14,6 +16,21 @@ absl::Status Bad(std::string_view field, std::string_view why) {
 }
 
 thread_local const SentenceReader* t_sentence_reader = nullptr;
+
+// IsValidUtf8 with a fast path for ASCII, eight bytes at a time: nearly every ingested
+// string is ASCII, and the byte-wise check was a visible share of an observation's cost.
+bool IsValidUtf8Fast(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if ((word & 0x8080808080808080ull) != 0) return IsValidUtf8(s.substr(i));
+  }
+  for (; i < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) >= 0x80) return IsValidUtf8(s.substr(i));
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -35,7 +52,7 @@ absl::Status CheckText(std::string_view value, std::string_view field, size_t ma
   if (value.size() > max_bytes) {
     return Bad(field, StrCat("is ", value.size(), " bytes; the limit is ", max_bytes));
   }
-  if (!IsValidUtf8(value)) return Bad(field, "is not valid UTF-8");
+  if (!IsValidUtf8Fast(value)) return Bad(field, "is not valid UTF-8");
   return absl::OkStatus();
 }
 
@@ -117,7 +134,10 @@ absl::StatusOr<Observation> FromProto(const v1::Relation& r, std::string_view fi
                              {r.date(), "date", 16}, {r.evidence().doc(), "evidence.doc", 256},
                              {r.evidence().url(), "evidence.url", 4096},
                              {r.evidence().sentence(), "evidence.sentence", 64 * 1024}}) {
-    if (auto s = CheckText(t.value, f(t.name), t.max, false); !s.ok()) return s;
+    // The field path is only spelled out for an error: building it per field was a
+    // measurable share of ingest.
+    if (t.value.size() <= t.max && IsValidUtf8Fast(t.value)) continue;
+    return CheckText(t.value, f(t.name), t.max, false);
   }
   o.source = r.source().empty() ? Slugify(r.source_name()) : r.source();
   o.target = r.target().empty() ? Slugify(r.target_name()) : r.target();

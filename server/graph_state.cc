@@ -1,8 +1,8 @@
 #include "server/graph_state.h"
 
-#include <unordered_set>
-
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "graph/strings.h"
 
 namespace actorgraph {
 
@@ -67,7 +67,7 @@ absl::StatusOr<IngestResult> GraphState::Ingest(std::vector<Observation> batch) 
   std::lock_guard write(write_mu_);
   // Only writers mutate graph_, and we hold write_mu_: reading it here needs no shared lock.
   std::vector<Actor> new_actors;
-  std::unordered_set<std::string_view> seen;
+  absl::flat_hash_set<std::string_view> seen;  // actors this batch creates
   auto need = [&](const Text& id, const Text& name, const Text& country) {
     if (graph_.FindActor(id) != nullptr || !seen.insert(id.view()).second) return;
     Actor a;
@@ -77,30 +77,37 @@ absl::StatusOr<IngestResult> GraphState::Ingest(std::vector<Observation> batch) 
     a.country = country.str();
     new_actors.push_back(std::move(a));
   };
-  for (const Observation& o : batch) {
-    need(o.source, o.source_name, o.source_country);
-    need(o.target, o.target_name, o.target_country);
-  }
   // Only observations not stored yet go to the store: the graph holds every stored id.
-  std::vector<Observation> fresh;
   std::vector<size_t> fresh_at;  // index in `batch`
+  fresh_at.reserve(batch.size());
   {
-    std::unordered_set<std::string_view> ids;
+    absl::flat_hash_set<std::string_view> ids;
+    ids.reserve(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
-      if (graph_.FindObservation(batch[i].id) != nullptr || !ids.insert(batch[i].id.view()).second) {
-        continue;
-      }
+      const Observation& o = batch[i];
+      need(o.source, o.source_name, o.source_country);
+      need(o.target, o.target_name, o.target_country);
+      if (graph_.FindObservation(o.id) != nullptr || !ids.insert(o.id.view()).second) continue;
       fresh_at.push_back(i);
     }
+  }
+  std::vector<int64_t> rows(batch.size(), 0);
+  if (fresh_at.size() == batch.size()) {  // the usual case: no copies
+    if (auto s = store_->Write(new_actors, batch, &rows); !s.ok()) return s;
+  } else {
+    std::vector<Observation> fresh;
     fresh.reserve(fresh_at.size());
     for (size_t i : fresh_at) fresh.push_back(batch[i]);  // shares the strings
+    std::vector<int64_t> fresh_rows;
+    if (auto s = store_->Write(new_actors, fresh, &fresh_rows); !s.ok()) return s;
+    for (size_t k = 0; k < fresh_at.size(); ++k) rows[fresh_at[k]] = fresh_rows[k];
   }
-  std::vector<int64_t> fresh_rows;
-  if (auto s = store_->Write(new_actors, fresh, &fresh_rows); !s.ok()) return s;
-  std::vector<int64_t> rows(batch.size(), 0);
-  for (size_t k = 0; k < fresh_at.size(); ++k) rows[fresh_at[k]] = fresh_rows[k];
-  fresh.clear();
 
+  // Sentences stay on disk, like after Load(); freed here, outside the exclusive section.
+  for (size_t i = 0; i < batch.size(); ++i) {
+    batch[i].evidence.sentence = Text();
+    batch[i].evidence.stored_row = rows[i];
+  }
   IngestResult result;
   result.actors_created = static_cast<int64_t>(new_actors.size());
   {
@@ -111,8 +118,6 @@ absl::StatusOr<IngestResult> GraphState::Ingest(std::vector<Observation> batch) 
         ++result.duplicates;
         continue;
       }
-      batch[i].evidence.sentence = Text();  // on disk, like after Load()
-      batch[i].evidence.stored_row = rows[i];
       auto added = graph_.AddObservation(std::move(batch[i]));
       if (added.ok() && *added) {
         ++result.inserted;
@@ -184,6 +189,89 @@ void GraphState::Shutdown() {
 absl::StatusOr<bool> GraphState::IsEmpty() {
   std::lock_guard write(write_mu_);
   return store_->IsEmpty();
+}
+
+IngestStream::IngestStream(GraphState& state, std::function<void(const IngestResult&)> on_batch)
+    : state_(state), on_batch_(std::move(on_batch)) {}
+
+IngestStream::~IngestStream() { Abandon(); }
+
+absl::Status IngestStream::Push(std::vector<Observation> batch) {
+  std::unique_lock lock(mu_);
+  if (stop_) return absl::FailedPreconditionError("the ingest stream was abandoned");
+  if (!committer_.joinable()) committer_ = std::thread([this] { Run(); });
+  cv_.wait(lock, [&] { return !has_waiting_ || !failure_.ok(); });
+  if (!failure_.ok()) return failure_;
+  waiting_ = std::move(batch);
+  has_waiting_ = true;
+  ++pushed_;
+  cv_.notify_all();
+  return absl::OkStatus();
+}
+
+absl::Status IngestStream::Finish() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return (!has_waiting_ && !busy_) || !failure_.ok() || stop_; });
+  if (stop_ && failure_.ok()) return absl::FailedPreconditionError("the ingest stream was abandoned");
+  if (!failure_.ok()) {
+    // A failed batch stops the committer before it takes the next one; wait for it to stop
+    // touching the state.
+    cv_.wait(lock, [&] { return !busy_; });
+  }
+  return failure_;
+}
+
+void IngestStream::Abandon() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+    has_waiting_ = false;
+    waiting_.clear();
+  }
+  cv_.notify_all();
+  if (committer_.joinable()) committer_.join();
+}
+
+IngestResult IngestStream::totals() const {
+  std::lock_guard lock(mu_);
+  return totals_;
+}
+
+int64_t IngestStream::committed_batches() const {
+  std::lock_guard lock(mu_);
+  return committed_;
+}
+
+void IngestStream::Run() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    cv_.wait(lock, [&] { return stop_ || has_waiting_; });
+    if (stop_) return;
+    std::vector<Observation> batch = std::move(waiting_);
+    waiting_.clear();
+    has_waiting_ = false;
+    busy_ = true;
+    const int64_t number = committed_;
+    cv_.notify_all();  // Push may queue the next batch while this one commits
+    lock.unlock();
+    auto result = state_.Ingest(std::move(batch));
+    if (result.ok() && on_batch_) on_batch_(*result);
+    lock.lock();
+    busy_ = false;
+    if (!result.ok()) {
+      failure_ = absl::Status(result.status().code(),
+                              StrCat("batch ", number, ": ", result.status().message()));
+      has_waiting_ = false;  // nothing after a failed batch is stored
+      waiting_.clear();
+      cv_.notify_all();
+      return;
+    }
+    ++committed_;
+    totals_.inserted += result->inserted;
+    totals_.duplicates += result->duplicates;
+    totals_.actors_created += result->actors_created;
+    cv_.notify_all();
+  }
 }
 
 }  // namespace actorgraph

@@ -24,6 +24,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -117,6 +118,49 @@ class GraphState {
   std::function<void(int64_t, int64_t)> on_write_;
   StoreOptions options_;
   LoadReport load_report_;  // written by Load() only
+};
+
+// One ingest stream's batches, committed in order on a thread of its own, so that the caller
+// can read and convert batch N+1 while batch N commits (one batch waits at most: memory stays
+// at about three batches per stream). A batch counts as acknowledged (totals()) only once
+// GraphState::Ingest returned for it. After the first failure no later batch is stored.
+// Thread-safety: one caller thread uses it; `on_batch` runs on the committer thread.
+class IngestStream {
+ public:
+  IngestStream(GraphState& state, std::function<void(const IngestResult&)> on_batch = {});
+  ~IngestStream();  // Abandon()
+  IngestStream(const IngestStream&) = delete;
+  IngestStream& operator=(const IngestStream&) = delete;
+
+  // Queues the next batch (numbered from 0), first waiting while another batch waits. Once a
+  // batch failed, returns that failure (its message prefixed "batch N: ") and drops `batch`.
+  absl::Status Push(std::vector<Observation> batch);
+  // Waits until every queued batch is committed; returns the first failure, or OK.
+  absl::Status Finish();
+  // Drops the batches not started yet and waits for the one being committed. Push and
+  // Finish then answer FailedPrecondition.
+  void Abandon();
+
+  // Sums over the committed batches; complete after Finish().
+  IngestResult totals() const;
+  int64_t committed_batches() const;
+
+ private:
+  void Run();
+
+  GraphState& state_;
+  std::function<void(const IngestResult&)> on_batch_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Observation> waiting_;  // guarded by mu_: the next batch to commit
+  bool has_waiting_ = false;          // guarded by mu_
+  bool busy_ = false;                 // guarded by mu_: a batch is being committed
+  bool stop_ = false;                 // guarded by mu_
+  int64_t pushed_ = 0;                // caller thread only
+  int64_t committed_ = 0;             // guarded by mu_
+  IngestResult totals_;               // guarded by mu_
+  absl::Status failure_;              // guarded by mu_: the first failure
+  std::thread committer_;             // started by the first Push
 };
 
 }  // namespace actorgraph

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -93,13 +94,20 @@ absl::Status SqliteError(sqlite3* db, int rc, std::string_view what) {
 class Stmt {
  public:
   Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
+  // A statement kept for the life of its connection (Store's write statements), whose text
+  // binds are SQLITE_STATIC: the caller keeps the bytes alive until Run() returns.
+  Stmt(sqlite3* db, std::string_view sql, bool persistent) : bind_mode_(SQLITE_STATIC) {
+    rc_ = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                             persistent ? SQLITE_PREPARE_PERSISTENT : 0, &s_, nullptr);
+  }
   ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
   int rc() const { return rc_; }
   sqlite3_stmt* get() { return s_; }
   void Bind(int i, std::string_view v) {
     // An empty view may have a null data(), which SQLite would store as NULL.
-    sqlite3_bind_text(s_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()),
-                      SQLITE_TRANSIENT);
+    sqlite3_bind_text(s_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), bind_mode_);
   }
   void Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
   std::string Text(int col) {
@@ -118,6 +126,7 @@ class Stmt {
  private:
   sqlite3_stmt* s_ = nullptr;
   int rc_;
+  sqlite3_destructor_type bind_mode_ = SQLITE_TRANSIENT;
 };
 
 absl::Status ExecOn(sqlite3* db, const char* sql) {
@@ -138,30 +147,30 @@ std::string_view ColumnView(sqlite3_stmt* s, int col) {
            : std::string_view();
 }
 
-// Binds `o` to an INSERT over kObservationColumns without seq (parameters 1..18).
-void BindObservation(Stmt& st, const Observation& o) {
-  st.Bind(1, o.id);
-  st.Bind(2, o.source);
-  st.Bind(3, o.target);
-  st.Bind(4, int64_t{static_cast<int>(o.kind)});
-  st.Bind(5, int64_t{o.sign});
-  sqlite3_bind_double(st.get(), 6, o.weight);
-  sqlite3_bind_double(st.get(), 7, o.confidence);
+// Binds `o` to an INSERT over kObservationColumns without seq (parameters at+1..at+18).
+void BindObservation(Stmt& st, const Observation& o, int at = 0) {
+  st.Bind(at + 1, o.id);
+  st.Bind(at + 2, o.source);
+  st.Bind(at + 3, o.target);
+  st.Bind(at + 4, int64_t{static_cast<int>(o.kind)});
+  st.Bind(at + 5, int64_t{o.sign});
+  sqlite3_bind_double(st.get(), at + 6, o.weight);
+  sqlite3_bind_double(st.get(), at + 7, o.confidence);
   if (o.date == kNoDate) {
-    sqlite3_bind_null(st.get(), 8);
+    sqlite3_bind_null(st.get(), at + 8);
   } else {
-    st.Bind(8, int64_t{o.date});
+    st.Bind(at + 8, int64_t{o.date});
   }
-  st.Bind(9, o.evidence.doc);
-  st.Bind(10, int64_t{o.evidence.begin});
-  st.Bind(11, int64_t{o.evidence.end});
-  st.Bind(12, o.cameo);
-  st.Bind(13, o.source_name);
-  st.Bind(14, o.target_name);
-  st.Bind(15, o.source_country);
-  st.Bind(16, o.target_country);
-  st.Bind(17, o.evidence.url);
-  st.Bind(18, o.evidence.sentence);
+  st.Bind(at + 9, o.evidence.doc);
+  st.Bind(at + 10, int64_t{o.evidence.begin});
+  st.Bind(at + 11, int64_t{o.evidence.end});
+  st.Bind(at + 12, o.cameo);
+  st.Bind(at + 13, o.source_name);
+  st.Bind(at + 14, o.target_name);
+  st.Bind(at + 15, o.source_country);
+  st.Bind(at + 16, o.target_country);
+  st.Bind(at + 17, o.evidence.url);
+  st.Bind(at + 18, o.evidence.sentence);
 }
 
 // Reads the row of a SELECT over kObservationColumns (from column 0). Without
@@ -279,6 +288,130 @@ absl::Status PrepareSchema(sqlite3* db) {
 
 }  // namespace
 
+// The statements of Write, prepared once per Store: preparing them per batch cost more
+// than the batch's BEGIN. Text binds are SQLITE_STATIC (Write's arguments outlive the step).
+struct Store::WriteStatements {
+  explicit WriteStatements(sqlite3* db)
+      : begin(db, "BEGIN IMMEDIATE", true),
+        commit(db, "COMMIT", true),
+        upsert_actor(db,
+                     "INSERT INTO actors(id, body) VALUES(?1, ?2) "
+                     "ON CONFLICT(id) DO UPDATE SET body=excluded.body",
+                     true),
+        insert_observation(
+            db,
+            StrCat("INSERT INTO observations(", std::string_view(kObservationColumns).substr(5),
+                   ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"),
+            true),
+        log_change(db, "INSERT INTO changes(type, ref, doc, row) VALUES(?1, ?2, ?3, ?4)", true),
+        insert_observations(db, Rows(StrCat("INSERT INTO observations(",
+                                            std::string_view(kObservationColumns).substr(5),
+                                            ") VALUES"),
+                                     "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                            true),
+        log_observations(db, Rows("INSERT INTO changes(type, ref, doc, row) VALUES", "(1,?,?,?)"),
+                         true) {}
+  // Multi-row INSERTs of kChunk rows: one statement's fixed cost (AUTOINCREMENT's
+  // sqlite_sequence read and write, the statement's start and end) per kChunk rows instead of
+  // per row. SQLite numbers the rows of one INSERT consecutively, in VALUES order.
+  static constexpr int kChunk = 32;
+  static std::string Rows(std::string head, std::string_view row) {
+    for (int i = 0; i < kChunk; ++i) head = StrCat(head, i == 0 ? "" : ",", row);
+    return head;
+  }
+  // The first failing prepare's code, or SQLITE_OK.
+  int rc() const {
+    for (const Stmt* s : {&begin, &commit, &upsert_actor, &insert_observation, &log_change,
+                          &insert_observations, &log_observations}) {
+      if (s->rc() != SQLITE_OK) return s->rc();
+    }
+    return SQLITE_OK;
+  }
+  Stmt begin, commit, upsert_actor, insert_observation, log_change;
+  Stmt insert_observations, log_observations;  // kChunk rows each
+};
+
+// Copies the WAL back into the database file on its own connection and thread, so that the
+// writer's commits do not pay for it (the writer runs with wal_autocheckpoint=0). SQLite
+// restarts the WAL from its start only when a write transaction begins after every committed
+// frame was copied back; under a steady stream of writes that moment never comes by itself,
+// so once the WAL reaches `wait_pages` the writer waits for one checkpoint before its next
+// transaction. That bounds the WAL at about wait_pages plus one transaction (longer only
+// while a reader holds an old snapshot, as with SQLite's own checkpoints).
+// Thread-safety: Committed and BeforeWrite are called by the (serialised) writer only.
+class Store::Checkpointer {
+ public:
+  Checkpointer(sqlite3* db, int64_t start_pages, int64_t wait_pages)
+      : db_(db), start_pages_(start_pages), wait_pages_(wait_pages), thread_([this] { Run(); }) {}
+  ~Checkpointer() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    sqlite3_close(db_);
+  }
+
+  // After each commit, with the number of frames now in the WAL.
+  void Committed(int wal_pages) {
+    wal_pages_ = wal_pages;
+    if (wal_pages >= start_pages_) Request();
+  }
+
+  // Before each write transaction: waits for a checkpoint of everything committed when the
+  // WAL has grown to wait_pages, so that the transaction starts the WAL over.
+  void BeforeWrite() {
+    if (wal_pages_ < wait_pages_) return;
+    uint64_t ticket = Request();
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return done_ >= ticket || stop_; });
+    wal_pages_ = 0;  // the next commit's hook reports the real size
+  }
+
+  int64_t checkpoints() const { return runs_.load(std::memory_order_relaxed); }
+
+ private:
+  uint64_t Request() {
+    uint64_t ticket;
+    {
+      std::lock_guard lock(mu_);
+      ticket = ++requested_;
+    }
+    cv_.notify_all();
+    return ticket;
+  }
+
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [&] { return stop_ || requested_ > done_; });
+      if (stop_) return;
+      uint64_t ticket = requested_;
+      lock.unlock();
+      // PASSIVE: never blocks the writer or readers; copies what no reader still needs.
+      // A failure (e.g. SQLITE_BUSY from another checkpointer) is retried at the next request.
+      sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      runs_.fetch_add(1, std::memory_order_relaxed);
+      lock.lock();
+      done_ = ticket;
+      cv_.notify_all();
+    }
+  }
+
+  sqlite3* db_;  // owned; used only by thread_
+  const int64_t start_pages_;
+  const int64_t wait_pages_;
+  int wal_pages_ = 0;  // writer's thread only
+  std::atomic<int64_t> runs_{0};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint64_t requested_ = 0;  // guarded by mu_
+  uint64_t done_ = 0;       // guarded by mu_: the newest request a finished run covered
+  bool stop_ = false;       // guarded by mu_
+  std::thread thread_;
+};
+
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
                                                    const StoreOptions& options) {
   auto db = OpenConnection(path, options.read_only ? SQLITE_OPEN_READONLY
@@ -293,10 +426,12 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
   if (!options.read_only) {
     // The page cache (negative = KiB) holds the id and document indexes' hot pages: with
     // SQLite's 2 MiB default, every insert into a large random-keyed index reads pages back
-    // from the OS. Checkpoints every 16 MiB of WAL instead of 4 MiB batch the copy-back.
+    // from the OS. Checkpoints run on the Checkpointer's thread (below), not in the writer's
+    // commits; with checkpoint_pages = 0 the writer checkpoints itself every 4096 pages.
     if (auto s = ExecOn(*db, StrCat("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                                     "PRAGMA cache_size=-", options.cache_mb * 1024, "; "
-                                    "PRAGMA wal_autocheckpoint=4096;")
+                                    "PRAGMA wal_autocheckpoint=",
+                                    options.checkpoint_pages > 0 ? 0 : 4096, ";")
                                  .c_str());
         !s.ok()) {
       return fail(*db, s);
@@ -339,13 +474,35 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
   ExecOn(*reader, "PRAGMA mmap_size=4294967296; PRAGMA cache_size=-65536;").IgnoreError();
   auto store = std::unique_ptr<Store>(new Store(*db, *reader));
   store->read_only_ = options.read_only;
+  if (!options.read_only && options.checkpoint_pages > 0) {
+    auto checkpoint_db = OpenConnection(path, SQLITE_OPEN_READWRITE);
+    if (!checkpoint_db.ok()) return checkpoint_db.status();
+    // FULL: the checkpoint fsyncs the database file before the WAL may be reused.
+    ExecOn(*checkpoint_db, "PRAGMA synchronous=FULL;").IgnoreError();
+    store->checkpointer_ = std::make_unique<Checkpointer>(
+        *checkpoint_db, options.checkpoint_pages, 4 * options.checkpoint_pages);
+    sqlite3_wal_hook(
+        store->db_,
+        [](void* checkpointer, sqlite3*, const char*, int pages) {
+          static_cast<Checkpointer*>(checkpointer)->Committed(pages);
+          return SQLITE_OK;
+        },
+        store->checkpointer_.get());
+  }
   auto version = store->LatestVersion();
   if (!version.ok()) return version.status();
   store->version_ = *version;
   return store;
 }
 
+Store::Store(sqlite3* db, sqlite3* reader) : db_(db), reader_(reader) {}
+
 Store::~Store() {
+  write_.reset();  // finalized before db_ closes
+  if (checkpointer_ != nullptr) {
+    sqlite3_wal_hook(db_, nullptr, nullptr);
+    checkpointer_.reset();
+  }
   sqlite3_finalize(sentence_reader_);
   sqlite3_close(reader_);
   sqlite3_close(db_);
@@ -652,64 +809,90 @@ absl::Status Store::WriteImage(const ActorGraph& graph) {
   return absl::OkStatus();
 }
 
+int64_t Store::checkpoints() const {
+  return checkpointer_ == nullptr ? 0 : checkpointer_->checkpoints();
+}
+
 absl::Status Store::Write(const std::vector<Actor>& actors,
                           const std::vector<Observation>& observations,
                           std::vector<int64_t>* rows) {
   rows->assign(observations.size(), 0);
-  if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  if (write_ == nullptr) {
+    auto st = std::make_unique<WriteStatements>(db_);
+    if (int rc = st->rc(); rc != SQLITE_OK) return SqliteError(db_, rc, "preparing a write");
+    write_ = std::move(st);
+  }
+  WriteStatements& w = *write_;
+  if (checkpointer_ != nullptr) checkpointer_->BeforeWrite();
+  if (int rc = w.begin.Run(); rc != SQLITE_DONE) return SqliteError(db_, rc, "BEGIN IMMEDIATE");
   auto fail = [&](absl::Status s) {
     ExecOn(db_, "ROLLBACK").IgnoreError();
     rows->assign(observations.size(), 0);
     return s;
   };
   int64_t version = version_;
-  {
-    Stmt up(db_, "INSERT INTO actors(id, body) VALUES(?1, ?2) "
-                 "ON CONFLICT(id) DO UPDATE SET body=excluded.body");
-    Stmt ins(db_, StrCat("INSERT INTO observations(",
-                         std::string_view(kObservationColumns).substr(5),
-                         ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)")
-                      .c_str());
-    Stmt log(db_, "INSERT INTO changes(type, ref, doc, row) VALUES(?1, ?2, ?3, ?4)");
-    for (Stmt* s : {&up, &ins, &log}) {
-      if (s->rc() != SQLITE_OK) return fail(SqliteError(db_, s->rc(), "preparing a write"));
+  Stmt& log = w.log_change;
+  auto log_change = [&](Change::Type type, std::string_view ref, std::string_view doc,
+                        int64_t row) {
+    log.Bind(1, int64_t{type});
+    log.Bind(2, ref);
+    log.Bind(3, doc);
+    if (row > 0) {
+      log.Bind(4, row);
+    } else {
+      sqlite3_bind_null(log.get(), 4);
     }
-    auto log_change = [&](Change::Type type, std::string_view ref, std::string_view doc,
-                          int64_t row) {
-      log.Bind(1, int64_t{type});
-      log.Bind(2, ref);
-      log.Bind(3, doc);
-      if (row > 0) {
-        log.Bind(4, row);
-      } else {
-        sqlite3_bind_null(log.get(), 4);
-      }
-      int rc = log.Run();
-      version = sqlite3_last_insert_rowid(db_);
-      return rc;
-    };
-    for (const Actor& a : actors) {
-      up.Bind(1, a.id);
-      up.Bind(2, ActorToJsonLine(a));
-      if (int rc = up.Run(); rc != SQLITE_DONE) return fail(SqliteError(db_, rc, StrCat("storing actor ", a.id)));
-      if (int rc = log_change(Change::kActorUpserted, a.id, {}, 0); rc != SQLITE_DONE) {
-        return fail(SqliteError(db_, rc, "logging a change"));
-      }
+    int rc = log.Run();
+    version = sqlite3_last_insert_rowid(db_);
+    return rc;
+  };
+  for (const Actor& a : actors) {
+    const std::string body = ActorToJsonLine(a);  // bound SQLITE_STATIC: lives past Run()
+    w.upsert_actor.Bind(1, a.id);
+    w.upsert_actor.Bind(2, body);
+    if (int rc = w.upsert_actor.Run(); rc != SQLITE_DONE) {
+      return fail(SqliteError(db_, rc, StrCat("storing actor ", a.id)));
     }
-    for (size_t i = 0; i < observations.size(); ++i) {
-      const Observation& o = observations[i];
-      BindObservation(ins, o);
-      if (int rc = ins.Run(); rc != SQLITE_DONE) {
-        return fail(SqliteError(db_, rc, StrCat("storing observation ", o.id)));
-      }
-      (*rows)[i] = sqlite3_last_insert_rowid(db_);
-      if (int rc = log_change(Change::kRelationAdded, o.id, o.evidence.doc, (*rows)[i]);
-          rc != SQLITE_DONE) {
-        return fail(SqliteError(db_, rc, "logging a change"));
-      }
+    if (int rc = log_change(Change::kActorUpserted, a.id, {}, 0); rc != SQLITE_DONE) {
+      return fail(SqliteError(db_, rc, "logging a change"));
     }
   }
-  if (auto s = Exec("COMMIT"); !s.ok()) return fail(s);
+  constexpr size_t kChunk = WriteStatements::kChunk;
+  size_t i = 0;
+  for (; i + kChunk <= observations.size(); i += kChunk) {
+    for (size_t j = 0; j < kChunk; ++j) {
+      BindObservation(w.insert_observations, observations[i + j], static_cast<int>(18 * j));
+    }
+    if (int rc = w.insert_observations.Run(); rc != SQLITE_DONE) {
+      return fail(SqliteError(db_, rc, StrCat("storing observations ", observations[i].id, "..")));
+    }
+    const int64_t last = sqlite3_last_insert_rowid(db_);
+    for (size_t j = 0; j < kChunk; ++j) {
+      const Observation& o = observations[i + j];
+      (*rows)[i + j] = last - static_cast<int64_t>(kChunk - 1 - j);
+      const int at = static_cast<int>(3 * j);
+      w.log_observations.Bind(at + 1, o.id);
+      w.log_observations.Bind(at + 2, o.evidence.doc);
+      w.log_observations.Bind(at + 3, (*rows)[i + j]);
+    }
+    if (int rc = w.log_observations.Run(); rc != SQLITE_DONE) {
+      return fail(SqliteError(db_, rc, "logging changes"));
+    }
+    version = sqlite3_last_insert_rowid(db_);
+  }
+  for (; i < observations.size(); ++i) {
+    const Observation& o = observations[i];
+    BindObservation(w.insert_observation, o);
+    if (int rc = w.insert_observation.Run(); rc != SQLITE_DONE) {
+      return fail(SqliteError(db_, rc, StrCat("storing observation ", o.id)));
+    }
+    (*rows)[i] = sqlite3_last_insert_rowid(db_);
+    if (int rc = log_change(Change::kRelationAdded, o.id, o.evidence.doc, (*rows)[i]);
+        rc != SQLITE_DONE) {
+      return fail(SqliteError(db_, rc, "logging a change"));
+    }
+  }
+  if (int rc = w.commit.Run(); rc != SQLITE_DONE) return fail(SqliteError(db_, rc, "COMMIT"));
   version_ = version;
   return absl::OkStatus();
 }

@@ -29,6 +29,9 @@ struct StoreOptions {
   bool read_only = false;    // open without write access: every write is UNAVAILABLE
   int64_t max_bytes = 0;     // refuse to grow past this (RESOURCE_EXHAUSTED); 0 = no cap
   int64_t cache_mb = 128;    // SQLite page cache of the writing connection
+  // WAL pages (4 KiB) after which a background thread checkpoints; at 4x that the writer
+  // waits for one checkpoint so the WAL starts over. 0 = the writer checkpoints itself.
+  int64_t checkpoint_pages = 4096;
   // GraphState::Load writes a fresh graph image (see Store::WriteImage) when the load read at
   // least this many observation rows (rows newer than the image, or all when there is
   // none); 0 = never write one. Read-only stores never write.
@@ -109,6 +112,9 @@ class Store {
   // The newest change version this Store committed (or found at Open); no query.
   int64_t committed_version() const { return version_; }
 
+  // How many background checkpoints have run (0 without the checkpointer).
+  int64_t checkpoints() const;
+
   // True when the database holds no observation and no actor.
   absl::StatusOr<bool> IsEmpty();
 
@@ -118,7 +124,7 @@ class Store {
   static absl::Status CheckIntegrity(const std::string& path);
 
  private:
-  Store(sqlite3* db, sqlite3* reader) : db_(db), reader_(reader) {}
+  Store(sqlite3* db, sqlite3* reader);  // out of line: members of incomplete types
   absl::Status Exec(const char* sql);
   // Adds the observation rows with seq > after_seq to `graph`; counts them in *rows.
   absl::Status LoadRows(ActorGraph& graph, bool sentences, int64_t after_seq, int64_t* rows);
@@ -131,6 +137,10 @@ class Store {
   std::mutex reader_mu_;    // guards reader_ and sentence_reader_
   sqlite3_stmt* sentence_reader_ = nullptr;
   int64_t version_ = 0;     // guarded by the caller's write serialisation
+  struct WriteStatements;
+  std::unique_ptr<WriteStatements> write_;  // prepared at the first Write
+  class Checkpointer;
+  std::unique_ptr<Checkpointer> checkpointer_;  // null when read-only
 };
 
 }  // namespace actorgraph

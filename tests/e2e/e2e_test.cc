@@ -240,5 +240,71 @@ TEST_F(EndToEndTest, IngestRejectsBadBatchAtomically) {
   EXPECT_EQ(list.relations(0).target(), "b");
 }
 
+TEST_F(EndToEndTest, PipelinedIngestNamesTheFailingBatchAndStoresNothingAfterIt) {
+  // Batches 0..2 and 4 are valid; batch 3's relation 2 is not. The server converts a batch
+  // while the previous one commits, yet the answer must be what a batch-at-a-time server
+  // gives: batches 0..2 stored, the error names batch 3, nothing of batches 3 and 4 stored.
+  grpc::ClientContext ctx;
+  v1::IngestRelationsResponse resp;
+  auto writer = stub_->IngestRelations(&ctx, &resp);
+  for (int b = 0; b < 5; ++b) {
+    v1::IngestRelationsRequest req;
+    for (int i = 0; i < 4; ++i) {
+      auto* r = req.add_relations();
+      r->set_source("pipe-s" + std::to_string(b));
+      r->set_target("pipe-t" + std::to_string(i));
+      r->set_kind(v1::MEET);
+      r->mutable_evidence()->set_doc("pipe-" + std::to_string(b));
+      if (b == 3 && i == 2) r->set_kind(static_cast<v1::RelationKind>(99));
+    }
+    if (!writer->Write(req)) break;  // the server may already have answered
+  }
+  writer->WritesDone();
+  grpc::Status s = writer->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("batch 3: relations[2].kind"), std::string::npos)
+      << s.error_message();
+  for (int b = 0; b < 5; ++b) {
+    grpc::ClientContext list_ctx;
+    v1::ListRelationsRequest req;
+    req.set_actor("pipe-s" + std::to_string(b));
+    v1::ListRelationsResponse list;
+    grpc::Status ls = stub_->ListRelations(&list_ctx, req, &list);
+    if (b < 3) {
+      ASSERT_TRUE(ls.ok()) << ls.error_message();
+      EXPECT_EQ(list.total_size(), 4) << "batch " << b;
+    } else {
+      EXPECT_TRUE(!ls.ok() || list.total_size() == 0) << "batch " << b << " was stored";
+    }
+  }
+}
+
+TEST_F(EndToEndTest, PipelinedIngestCountsEveryBatch) {
+  grpc::ClientContext ctx;
+  v1::IngestRelationsResponse resp;
+  auto writer = stub_->IngestRelations(&ctx, &resp);
+  for (int b = 0; b < 8; ++b) {
+    v1::IngestRelationsRequest req;
+    for (int i = 0; i < 50; ++i) {
+      auto* r = req.add_relations();
+      r->set_source("count-s" + std::to_string(i % 3));
+      r->set_target("count-t" + std::to_string(i % 4));
+      r->set_kind(v1::SUPPORT);
+      // Batches 4..7 repeat batches 0..3: duplicates.
+      r->mutable_evidence()->set_doc("count-" + std::to_string(b % 4));
+      r->mutable_evidence()->set_begin(i);
+      r->mutable_evidence()->set_end(i + 1);
+    }
+    ASSERT_TRUE(writer->Write(req));
+  }
+  writer->WritesDone();
+  grpc::Status s = writer->Finish();
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.batches(), 8);
+  EXPECT_EQ(resp.inserted(), 200);
+  EXPECT_EQ(resp.duplicates(), 200);
+  EXPECT_EQ(resp.actors_created(), 7);
+}
+
 }  // namespace
 }  // namespace actorgraph::testing

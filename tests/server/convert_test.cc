@@ -72,6 +72,23 @@ TEST(ConvertTest, EveryBadFieldIsNamed) {
   EXPECT_NE(ErrorOf(r).find("relations[0].evidence.sentence"), std::string::npos);
 }
 
+TEST(ConvertTest, RelationTextChecksFindBadBytesAnywhereAndNameTheField) {
+  // The ASCII fast path reads eight bytes at a time: a bad byte after a long ASCII run, in
+  // the tail, and valid multi-byte text after ASCII must all be judged like IsValidUtf8.
+  v1::Relation r = Valid();
+  r.set_target_name("Recep Tayyip Erdo\xc4\x9f" "an of T\xc3\xbcrkiye");
+  EXPECT_TRUE(FromProto(r, "relations[0]").ok());
+  r.mutable_evidence()->set_sentence(std::string(40, 'a') + "\xff" + std::string(9, 'b'));
+  EXPECT_NE(ErrorOf(r).find("relations[0].evidence.sentence: is not valid UTF-8"), std::string::npos)
+      << ErrorOf(r);
+  r = Valid();
+  r.mutable_evidence()->set_url(std::string(17, 'u') + "\xe2\x82");  // cut-off sequence
+  EXPECT_NE(ErrorOf(r).find("relations[0].evidence.url: is not valid UTF-8"), std::string::npos);
+  r = Valid();
+  r.set_cameo(std::string(17, '0'));
+  EXPECT_EQ(ErrorOf(r), "relations[0].cameo: is 17 bytes; the limit is 16");
+}
+
 TEST(ConvertTest, ActorsAndFiltersAreValidated) {
   v1::Actor a;
   a.set_id("Bad Id");
