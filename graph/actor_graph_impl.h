@@ -61,8 +61,20 @@ class ObservationArena {
       free_.pop_back();
       return p;
     }
-    if (used_ % kChunk == 0) chunks_.push_back(std::make_unique<StoredObservation[]>(kChunk));
-    return &chunks_.back()[used_++ % kChunk];
+    if (used_ / kChunk == chunks_.size()) chunks_.push_back(NewChunk());
+    StoredObservation* p = &chunks_[used_ / kChunk][used_ % kChunk];
+    ++used_;
+    return p;
+  }
+  // Chunks made elsewhere (NewChunk(), e.g. on another thread so that their pages are
+  // faulted in there), used before new ones are allocated. Only on an arena nothing was
+  // allocated from yet.
+  using Chunk = std::unique_ptr<StoredObservation[]>;
+  static constexpr size_t kChunk = 4096;
+  static Chunk NewChunk() { return std::make_unique<StoredObservation[]>(kChunk); }
+  void Adopt(std::vector<Chunk> chunks) {
+    if (used_ != 0 || !chunks_.empty()) return;
+    chunks_ = std::move(chunks);
   }
   void Release(StoredObservation* p) {
     *p = StoredObservation{};
@@ -79,8 +91,7 @@ class ObservationArena {
   }
 
  private:
-  static constexpr size_t kChunk = 4096;
-  std::vector<std::unique_ptr<StoredObservation[]>> chunks_;
+  std::vector<Chunk> chunks_;
   size_t used_ = 0;
   std::vector<StoredObservation*> free_;
 };

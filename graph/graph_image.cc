@@ -335,7 +335,16 @@ class SerialWorker {
 };
 
 struct GraphImageReader::State {
+  ~State() {
+    if (prefault.joinable()) prefault.join();
+  }
   ActorGraph graph;
+  uint64_t image_bytes = 0;  // 0 = unknown
+  // The arena's chunks for every promised observation, allocated (and so their pages
+  // faulted in) on a thread of their own while this one reads actors, strings and edges.
+  std::thread prefault;
+  std::vector<ObservationArena::Chunk> prefaulted;
+  bool adopted = false;
   ActorGraph::Impl& m = *graph.impl_;
   int64_t chunk = 0;  // chunks added so far, for messages
   Section section = kHeader;
@@ -407,7 +416,9 @@ struct GraphImageReader::State {
   }
 };
 
-GraphImageReader::GraphImageReader() : state_(std::make_unique<State>()) {}
+GraphImageReader::GraphImageReader(uint64_t image_bytes) : state_(std::make_unique<State>()) {
+  state_->image_bytes = image_bytes;
+}
 GraphImageReader::~GraphImageReader() = default;
 
 absl::Status GraphImageReader::State::Header(In& in) {
@@ -428,6 +439,11 @@ absl::Status GraphImageReader::State::Header(In& in) {
       want_obs > kMaxCount || documents > want_obs) {
     return Bad("implausible counts in the header");
   }
+  // The smallest records: observation 74 bytes, actor 23, edge 12, string 6.
+  if (image_bytes != 0 &&
+      74 * want_obs + 23 * want_actors + 12 * want_edges + 6 * want_strings > image_bytes) {
+    return Bad(StrCat("the header promises more records than ", image_bytes, " bytes can hold"));
+  }
   graph.Reserve(want_actors, want_obs);
   m.edges.reserve(want_edges);
   m.edge_index.reserve(want_edges);
@@ -436,6 +452,13 @@ absl::Status GraphImageReader::State::Header(In& in) {
   strings.reserve(want_strings + 1);
   doc_uses.reserve(want_strings + 1);
   worker = std::make_unique<SerialWorker>();
+  if (image_bytes != 0 && want_obs > 0) {  // bounded by the image's size (above)
+    prefault = std::thread([this, chunks = (want_obs + ObservationArena::kChunk - 1) /
+                                           ObservationArena::kChunk] {
+      prefaulted.reserve(chunks);
+      for (uint64_t i = 0; i < chunks; ++i) prefaulted.push_back(ObservationArena::NewChunk());
+    });
+  }
   header = true;
   return absl::OkStatus();
 }
@@ -557,6 +580,11 @@ absl::Status GraphImageReader::State::Obs(In& in) {
 // actors, in no order: the strings and their bytes are prefetched ahead (see kAhead).
 void GraphImageReader::State::BuildObservations() {
   const size_t n = pending.size();
+  if (n > 0 && !adopted) {
+    if (prefault.joinable()) prefault.join();
+    m.arena.Adopt(std::move(prefaulted));
+    adopted = true;
+  }
   for (size_t i = 0; i < n; ++i) {
     if (i + 2 * kAhead < n) {
       for (uint32_t r : pending[i + 2 * kAhead].refs) __builtin_prefetch(&strings[r]);

@@ -42,7 +42,10 @@ class GraphImageWriter {
 
 class GraphImageReader {
  public:
-  GraphImageReader();
+  // `image_bytes`, the total size of the chunks to come, bounds what the header may promise
+  // (so a damaged count cannot make the reader reserve memory the image could never fill);
+  // 0 = unknown.
+  explicit GraphImageReader(uint64_t image_bytes = 0);
   ~GraphImageReader();
   GraphImageReader(const GraphImageReader&) = delete;
   GraphImageReader& operator=(const GraphImageReader&) = delete;

@@ -655,6 +655,15 @@ absl::StatusOr<bool> Store::LoadImage(ActorGraph& graph, LoadStats& stats) {
                                  kGraphImageFormat);
     return false;
   }
+  int64_t image_bytes = 0;
+  {
+    Stmt q(db_, "SELECT coalesce(sum(length(data)), 0) FROM graph_image WHERE part BETWEEN ?1 AND ?2");
+    if (q.rc() != SQLITE_OK) return SqliteError(db_, q.rc(), "sizing the graph image");
+    q.Bind(1, static_cast<int64_t>(first));
+    q.Bind(2, static_cast<int64_t>(last));
+    if (int rc = sqlite3_step(q.get()); rc != SQLITE_ROW) return SqliteError(db_, rc, "sizing the graph image");
+    image_bytes = sqlite3_column_int64(q.get(), 0);
+  }
   // A reader thread copies the parts out of SQLite while this one rebuilds the graph.
   std::mutex mu;
   std::condition_variable cv;
@@ -692,7 +701,7 @@ absl::StatusOr<bool> Store::LoadImage(ActorGraph& graph, LoadStats& stats) {
     done = true;
     cv.notify_all();
   });
-  GraphImageReader image;
+  GraphImageReader image(static_cast<uint64_t>(image_bytes));
   absl::Status status;
   while (status.ok()) {
     std::string chunk;

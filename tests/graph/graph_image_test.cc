@@ -30,8 +30,11 @@ std::vector<std::string> Image(const ActorGraph& g, size_t chunk_bytes = 4 << 20
   return chunks;
 }
 
-absl::StatusOr<ActorGraph> Rebuild(const std::vector<std::string>& chunks) {
-  GraphImageReader reader;
+// With `sized`, the reader is told the image's total size (as the store does).
+absl::StatusOr<ActorGraph> Rebuild(const std::vector<std::string>& chunks, bool sized = true) {
+  uint64_t bytes = 0;
+  for (const std::string& c : chunks) bytes += c.size();
+  GraphImageReader reader(sized ? bytes : 0);
   for (const std::string& c : chunks) {
     if (auto s = reader.Add(c); !s.ok()) return s;
   }
@@ -156,6 +159,23 @@ TEST(GraphImageTest, RoundTripKeepsEverythingReadersSee) {
   EXPECT_EQ(rebuilt->Resolve("Turkish President"), "erdogan");
   EXPECT_EQ(rebuilt->FindActor("gone-a")->id, "gone-a");  // actors outlive retractions
   EXPECT_EQ(rebuilt->ObservationCount("gone-a"), 0);
+}
+
+TEST(GraphImageTest, WithoutItsSizeTheSameGraph) {
+  ActorGraph g = RichGraph();
+  auto rebuilt = Rebuild(Image(g), /*sized=*/false);
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status();
+  ExpectSameGraph(g, *rebuilt);
+}
+
+// A header promising more than the image's bytes could hold is refused before anything is
+// reserved for it.
+TEST(GraphImageTest, AHeaderPromisingTooMuchIsRefused) {
+  std::vector<std::string> chunks = Image(RichGraph());
+  GraphImageReader reader(/*image_bytes=*/200);
+  absl::Status s = reader.Add(chunks[0]);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+  EXPECT_NE(std::string(s.message()).find("more records than 200 bytes"), std::string::npos) << s;
 }
 
 TEST(GraphImageTest, SmallChunksGiveTheSameGraph) {
