@@ -784,6 +784,9 @@ absl::Status Store::WriteImage(const ActorGraph& graph) {
   if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   auto fail = [&](absl::Status s) {
     ExecOn(db_, "ROLLBACK").IgnoreError();
+    // Parts of earlier transactions are unreferenced: give their room back (best effort; the
+    // next image drops them anyway), as a full disk or quota is the likely cause.
+    ExecOn(db_, StrCat("DELETE FROM graph_image WHERE part >= ", first).c_str()).IgnoreError();
     return absl::Status(s.code(), StrCat("writing the graph image: ", s.message()));
   };
   {

@@ -236,6 +236,37 @@ TEST(StoreImageTest, ANewImageReplacesTheOldOne) {
   EXPECT_EQ(stats.rows, 0);
 }
 
+// A full disk (here the --max-db-mb quota) fails the image write with RESOURCE_EXHAUSTED and
+// leaves no parts behind; loads keep working from rows.
+TEST(StoreImageTest, AFullDiskLeavesNoImageParts) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  {
+    auto store = Store::Open(db);
+    ASSERT_TRUE(store.ok());
+    std::vector<Observation> many;
+    for (int i = 0; i < 400; ++i) {
+      many.push_back(Obs(StrCat("a", i % 50), StrCat("b", i % 40), RelationKind::kMeet,
+                         StrCat("doc", i), i));
+    }
+    Write(**store, many);
+  }
+  ASSERT_EQ(std::system(StrCat("sqlite3 ", db, " 'PRAGMA wal_checkpoint(TRUNCATE)' > /dev/null").c_str()), 0);
+  const int64_t pages = Count(db, "PRAGMA page_count");
+  auto store = Store::Open(db, {.max_bytes = pages * 4096});
+  ASSERT_TRUE(store.ok()) << store.status();
+  ActorGraph g;
+  ASSERT_TRUE((*store)->LoadInto(g, {.sentences = false}).ok());
+  absl::Status s = (*store)->WriteImage(g);
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted) << s;
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM graph_image"), 0);
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM meta WHERE key = 'image'"), 0);
+  LoadStats stats;
+  LoadDescribed(**store, true, &stats);
+  EXPECT_FALSE(stats.from_image);
+  EXPECT_EQ(stats.rows, 400);
+}
+
 // Sentences are not in the image: a load that wants them reads rows.
 TEST(StoreImageTest, LoadWithSentencesReadsRows) {
   testing::TempDir dir;
