@@ -6,9 +6,17 @@
 
 namespace actorgraph {
 
-QueryPool::QueryPool(QueryPoolOptions options) : options_(options) {
+QueryPoolOptions QueryPool::Resolve(QueryPoolOptions options) {
+  if (options.threads <= 0) {
+    options.threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+  }
+  options.max_threads = std::max(options.max_threads, options.threads);
+  return options;
+}
+
+QueryPool::QueryPool(QueryPoolOptions options) : options_(Resolve(options)) {
   std::lock_guard<std::mutex> lock(mu_);
-  for (int i = 0; i < std::max(1, options_.threads); ++i) StartWorkerLocked();
+  for (int i = 0; i < options_.threads; ++i) StartWorkerLocked();
   watchdog_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "ag-query-watch");
     WatchLoop();

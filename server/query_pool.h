@@ -16,9 +16,10 @@
 namespace actorgraph {
 
 struct QueryPoolOptions {
-  // Threads that always run. Few, so that queries do not crowd the cores (and a writer's
-  // exclusive lock waits for few readers); more come only when the queue stalls.
-  int threads = 4;
+  // Threads that always run; 0: two per core, at least 4. Few, so that queries do not crowd
+  // the cores (and a writer's exclusive lock waits for few readers); more come only when the
+  // queue stalls.
+  int threads = 0;
   int max_threads = 64;
   // When queued work waits and no task finished for this long, one more thread starts: a
   // few long queries (up to the server's query limit) cannot hold up the short ones.
@@ -49,6 +50,8 @@ class QueryPool {
   void StartWorkerLocked();
   void WorkLoop(Worker* self);
   void WatchLoop();
+
+  static QueryPoolOptions Resolve(QueryPoolOptions options);
 
   const QueryPoolOptions options_;
   mutable std::mutex mu_;
