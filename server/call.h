@@ -63,10 +63,10 @@ class ServerEnv {
   // (Debian 12) runs every callback-API handler and the health service on a few shared
   // threads: max(2, cores / 2), at most 16, "nexting" threads (two on the 2-core machine),
   // because its EventEngine does not poll in the background on Linux. A handler that blocks
-  // there stalls all callback calls. So ServeInline is only for work that is short whatever the request (a hash
-  // lookup, a pair's edge) and never waits on SQLite. It still takes the graph's read lock:
-  // while a writer waits behind a long query (up to limits().max_query_time), inline calls
-  // wait with it, and so do the health service and ServeOnPool's hand-off. Accepted for
+  // there stalls all callback calls. So ServeInline is only for work that is short whatever the
+  // request (a hash lookup, a pair's edge) and never waits on SQLite. It still takes the graph's
+  // read lock: while a writer waits behind a long query (up to limits().max_query_time), inline
+  // calls wait with it, and so do the health service and ServeOnPool's hand-off. Accepted for
   // GetActor because the pool would cost it a fifth to a third of its throughput
   // (docs/BENCHMARKS-load.md); a try-lock in GraphState would remove the wait.
   grpc::ServerUnaryReactor* ServeInline(grpc::CallbackServerContext* ctx, const char* method,
