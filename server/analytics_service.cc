@@ -95,7 +95,7 @@ grpc::ServerUnaryReactor* AnalyticsService::GetStance(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* AnalyticsService::GetTimeline(grpc::CallbackServerContext* ctx,
                                                         const v1::GetTimelineRequest* req,
                                                         v1::GetTimelineResponse* resp) {
-  return env_->ServeInline(ctx, "GetTimeline", Scope::kRead, [&]() -> absl::Status {
+  return env_->ServeInline(ctx, "GetTimeline", Scope::kRead, [=, this]() -> absl::Status {
     TimelineQuery q;
     auto filter = FromProto(req->filter(), "filter");
     if (!filter.ok()) return filter.status();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <thread>
 
 #include "graph/strings.h"
 #include "server/convert.h"
@@ -65,6 +66,9 @@ ServerEnv::ServerEnv(GraphState* state, Limits limits, const TokenAuth* auth, Me
       limits_(limits),
       auth_(auth),
       metrics_(metrics),
+      // gRPC 1.51 starts max(2, cores / 2), at most 16, callback threads (see call.h).
+      max_inline_calls_(
+          std::clamp(static_cast<int>(std::thread::hardware_concurrency()) / 2, 2, 16) - 1),
       log_(log_requests ? std::make_unique<RequestLog>(log_fd) : nullptr),
       pool_(pool) {}
 
@@ -130,9 +134,14 @@ void ServerEnv::FlushLog() {
 
 grpc::ServerUnaryReactor* ServerEnv::ServeInline(grpc::CallbackServerContext* ctx,
                                                  const char* method, Scope scope,
-                                                 const std::function<absl::Status()>& fn) {
+                                                 std::function<absl::Status()> fn) {
+  if (inline_calls_.fetch_add(1, std::memory_order_acq_rel) >= max_inline_calls_) {
+    inline_calls_.fetch_sub(1, std::memory_order_acq_rel);
+    return ServeOnPool(ctx, method, scope, std::move(fn));
+  }
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   reactor->Finish(Handle(ctx, method, scope, fn));
+  inline_calls_.fetch_sub(1, std::memory_order_acq_rel);
   return reactor;
 }
 

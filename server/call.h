@@ -2,7 +2,7 @@
 // mapping of domain errors to gRPC codes. Sync-API handlers are written as
 //   return env_->Handle(ctx, "UpsertActors", Scope::kWrite, [&]() -> absl::Status { ... });
 // and callback-API (unary read) handlers as
-//   return env_->ServeInline(ctx, "GetActor", Scope::kRead, [&]() -> absl::Status { ... });
+//   return env_->ServeInline(ctx, "GetActor", Scope::kRead, [=, this]() -> absl::Status { ... });
 //   return env_->ServeOnPool(ctx, "FindPaths", Scope::kRead, [=, this]() -> absl::Status { ... });
 // Thread-safe.
 #ifndef ACTORGRAPH_SERVER_CALL_H_
@@ -65,12 +65,14 @@ class ServerEnv {
   // because its EventEngine does not poll in the background on Linux. A handler that blocks
   // there stalls all callback calls. So ServeInline is only for work that is short whatever the
   // request (a hash lookup, a pair's edge) and never waits on SQLite. It still takes the graph's
-  // read lock: while a writer waits behind a long query (up to limits().max_query_time), inline
-  // calls wait with it, and so do the health service and ServeOnPool's hand-off. Accepted for
-  // GetActor because the pool would cost it a fifth to a third of its throughput
-  // (docs/BENCHMARKS-load.md); a try-lock in GraphState would remove the wait.
+  // read lock, which a writer waiting behind a long query (up to limits().max_query_time)
+  // holds up: so at most all but one of gRPC's callback threads run inline calls at a time, and
+  // further calls go to the pool (ServeOnPool), which keeps one thread free for the health
+  // service and the hand-off. (The pool for every call would cost GetActor a fifth to a third
+  // of its throughput: docs/BENCHMARKS-load.md.) `fn` must capture by value, as for
+  // ServeOnPool.
   grpc::ServerUnaryReactor* ServeInline(grpc::CallbackServerContext* ctx, const char* method,
-                                        Scope scope, const std::function<absl::Status()>& fn);
+                                        Scope scope, std::function<absl::Status()> fn);
   // ServeOnPool queues `fn` on the query pool and returns at once; the pool finishes the call.
   // For work that grows with the graph or the request, or reads evidence from SQLite.
   // `fn` runs later: it must capture by value (the request, response and context live until
@@ -104,6 +106,9 @@ class ServerEnv {
   const TokenAuth* auth_;  // nullptr: auth off
   Metrics* metrics_;       // may be nullptr
   std::atomic<int> streams_{0};
+  // Inline calls running, and how many may (gRPC's callback threads less one).
+  std::atomic<int> inline_calls_{0};
+  const int max_inline_calls_;
   std::unique_ptr<RequestLog> log_;  // nullptr: no request log
   // Declared after log_: destroyed first, so its last tasks can still log.
   QueryPool pool_;

@@ -66,7 +66,7 @@ absl::StatusOr<int> SizeOrDefault(int requested, int def, int max, std::string_v
 grpc::ServerUnaryReactor* ActorGraphService::GetActor(grpc::CallbackServerContext* ctx,
                                                       const v1::GetActorRequest* req,
                                                       v1::Actor* resp) {
-  return env_->ServeInline(ctx, "GetActor", Scope::kRead, [&]() -> absl::Status {
+  return env_->ServeInline(ctx, "GetActor", Scope::kRead, [=, this]() -> absl::Status {
     return env_->state().Read([&](const ActorGraph& g) -> absl::Status {
       auto id = ResolveActorRef(g, req->actor(), "actor");
       if (!id.ok()) return id.status();
