@@ -2,8 +2,8 @@
 // validate the request (convert.h), call GraphState, convert the answer back; ServerEnv
 // does auth, logging, metrics and the status mapping. Thread-safe.
 //
-// The unary reads use gRPC's callback API, which costs about half the server CPU of the sync
-// API per call (docs/BENCHMARKS-load.md): GetActor runs on gRPC's callback thread
+// The unary reads use gRPC's callback API, which costs about 40 % less server CPU per call
+// than the sync API (docs/BENCHMARKS-load.md): GetActor runs on gRPC's callback threads
 // (ServerEnv::ServeInline), the reads that scan, search or read evidence from SQLite on the
 // query pool (ServeOnPool). The writes and the streams (UpsertActors, IngestRelations,
 // RetractDocument, WatchChanges) stay on the sync API: each holds its own thread for as long
