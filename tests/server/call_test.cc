@@ -312,6 +312,60 @@ TEST_F(CallbackServiceTest, CallbackMethodsStillNeedAToken) {
   }
 }
 
+TEST_F(CallbackServiceTest, CallsStillGetAnswersWhileReadsWaitBehindAWriter) {
+  StartServer(Limits{});
+  // A long reader holds the graph; a writer queues behind it, so (writer preference) every
+  // new read waits too, inline GetActor calls included.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> reading;
+  std::thread reader([&] {
+    state_->Read([&](const ActorGraph&) {
+      reading.set_value();
+      released.wait();
+      return 0;
+    });
+  });
+  reading.get_future().wait();
+  std::thread writer([&] {
+    auto o = ParseRelationLine(
+        R"({"source":"src","target":"dst","kind":"MEET","date":"2020-02-01","doc":"w"})");
+    ASSERT_TRUE(o.ok());
+    std::vector<Observation> batch;
+    batch.push_back(*std::move(o));
+    EXPECT_TRUE(state_->Ingest(std::move(batch)).ok());
+  });
+  std::this_thread::sleep_for(milliseconds(200));  // the writer is waiting for the lock
+  std::vector<std::thread> readers;
+  std::atomic<int> read_ok{0};
+  for (int i = 0; i < 16; ++i) {
+    readers.emplace_back([&] {
+      grpc::ClientContext ctx;
+      Authorize(&ctx, kReadToken);
+      v1::GetActorRequest req;
+      req.set_actor("src");
+      v1::Actor resp;
+      if (stub_->GetActor(&ctx, req, &resp).ok()) ++read_ok;
+    });
+  }
+  std::this_thread::sleep_for(milliseconds(200));  // they are all waiting
+  // A call that needs no graph still gets through: gRPC's callback threads are not all
+  // blocked (ServeInline keeps one free) and the pool grows past its waiting threads.
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    v1::GetActorRequest req;
+    req.set_actor("src");
+    v1::Actor resp;
+    EXPECT_EQ(stub_->GetActor(&ctx, req, &resp).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+  release.set_value();
+  reader.join();
+  writer.join();
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(read_ok.load(), 16);
+}
+
 TEST_F(CallbackServiceTest, ALongPathQueryStopsAtTheServerLimitWithDeadlineExceeded) {
   {  // with the default limit the query completes
     StartServer(Limits{});
