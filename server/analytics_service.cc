@@ -45,9 +45,10 @@ absl::StatusOr<std::vector<std::string>> ResolveAll(
 
 }  // namespace
 
-grpc::Status AnalyticsService::GetStance(grpc::ServerContext* ctx, const v1::GetStanceRequest* req,
-                                         v1::Stance* resp) {
-  return env_->Handle(ctx, "GetStance", Scope::kRead, [&]() -> absl::Status {
+grpc::ServerUnaryReactor* AnalyticsService::GetStance(grpc::CallbackServerContext* ctx,
+                                                      const v1::GetStanceRequest* req,
+                                                      v1::Stance* resp) {
+  return env_->ServeOnPool(ctx, "GetStance", Scope::kRead, [=, this]() -> absl::Status {
     StanceQuery q;
     auto filter = FromProto(req->filter(), "filter");
     if (!filter.ok()) return filter.status();
@@ -91,10 +92,10 @@ grpc::Status AnalyticsService::GetStance(grpc::ServerContext* ctx, const v1::Get
   });
 }
 
-grpc::Status AnalyticsService::GetTimeline(grpc::ServerContext* ctx,
-                                           const v1::GetTimelineRequest* req,
-                                           v1::GetTimelineResponse* resp) {
-  return env_->Handle(ctx, "GetTimeline", Scope::kRead, [&]() -> absl::Status {
+grpc::ServerUnaryReactor* AnalyticsService::GetTimeline(grpc::CallbackServerContext* ctx,
+                                                        const v1::GetTimelineRequest* req,
+                                                        v1::GetTimelineResponse* resp) {
+  return env_->ServeInline(ctx, "GetTimeline", Scope::kRead, [=, this]() -> absl::Status {
     TimelineQuery q;
     auto filter = FromProto(req->filter(), "filter");
     if (!filter.ok()) return filter.status();
@@ -249,10 +250,10 @@ grpc::Status AnalyticsService::GetAlliesAndAdversaries(
   });
 }
 
-grpc::Status AnalyticsService::GetNeighborhood(grpc::ServerContext* ctx,
-                                               const v1::GetNeighborhoodRequest* req,
-                                               v1::GetNeighborhoodResponse* resp) {
-  return env_->Handle(ctx, "GetNeighborhood", Scope::kRead, [&]() -> absl::Status {
+grpc::ServerUnaryReactor* AnalyticsService::GetNeighborhood(grpc::CallbackServerContext* ctx,
+                                                            const v1::GetNeighborhoodRequest* req,
+                                                            v1::GetNeighborhoodResponse* resp) {
+  return env_->ServeOnPool(ctx, "GetNeighborhood", Scope::kRead, [=, this]() -> absl::Status {
     NeighborhoodQuery q;
     auto radius = SizeOrDefault(req->radius(), 1, kMaxNeighborhoodRadius, "radius");
     if (!radius.ok()) return radius.status();

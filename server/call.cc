@@ -1,11 +1,15 @@
 #include "server/call.h"
 
-#include "server/convert.h"
+#include <grpc/grpc.h>
+#include <grpc/support/alloc.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <thread>
 
 #include "graph/strings.h"
+#include "server/convert.h"
 #include "server/metrics.h"
 
 namespace actorgraph {
@@ -20,17 +24,27 @@ const char* CodeName(int code) {
   return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
 }
 
-std::string Timestamp() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
-  std::tm tm;
-  gmtime_r(&t, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms.count()));
-  return buf;
+// Appends the UTC time as 2026-11-28T09:04:05.123Z. The part up to the seconds is formatted
+// once per second per thread (gmtime_r takes glibc's time-zone lock).
+void AppendTimestamp(std::string& out) {
+  thread_local std::time_t cached_second = -1;
+  thread_local char cached[64];
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const int ms = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
+  if (t != cached_second) {
+    std::tm tm;
+    gmtime_r(&t, &tm);
+    std::snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached_second = t;
+  }
+  out.append(cached);
+  const char frac[] = {'.', static_cast<char>('0' + ms / 100),
+                       static_cast<char>('0' + ms / 10 % 10), static_cast<char>('0' + ms % 10),
+                       'Z'};
+  out.append(frac, sizeof frac);
 }
 
 }  // namespace
@@ -46,7 +60,19 @@ grpc::Status ToGrpc(const absl::Status& s) {
                       std::string(s.message().data(), s.message().size()));
 }
 
-grpc::Status ServerEnv::Handle(grpc::ServerContext* ctx, const char* method, Scope scope,
+ServerEnv::ServerEnv(GraphState* state, Limits limits, const TokenAuth* auth, Metrics* metrics,
+                     bool log_requests, int log_fd, QueryPoolOptions pool)
+    : state_(state),
+      limits_(limits),
+      auth_(auth),
+      metrics_(metrics),
+      // gRPC 1.51 starts max(2, cores / 2), at most 16, callback threads (see call.h).
+      max_inline_calls_(
+          std::clamp(static_cast<int>(std::thread::hardware_concurrency()) / 2, 2, 16) - 1),
+      log_(log_requests ? std::make_unique<RequestLog>(log_fd) : nullptr),
+      pool_(pool) {}
+
+grpc::Status ServerEnv::Handle(grpc::ServerContextBase* ctx, const char* method, Scope scope,
                                const std::function<absl::Status()>& fn) {
   auto start = std::chrono::steady_clock::now();
   std::string caller = "-";
@@ -75,16 +101,63 @@ grpc::Status ServerEnv::Handle(grpc::ServerContext* ctx, const char* method, Sco
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (metrics_ != nullptr) metrics_->RecordCall(method, static_cast<int>(status.code()), seconds);
-  if (log_) {  // peer() needs a real call: only ask when logging
-    // One line per request; no request bodies or tokens, only the token's label.
-    std::fprintf(stderr, "%s rpc=%s code=%s latency_ms=%.3f peer=%s caller=%s\n",
-                 Timestamp().c_str(), method, CodeName(static_cast<int>(status.code())),
-                 seconds * 1000, ctx->peer().c_str(), caller.c_str());
-  }
+  if (log_ != nullptr) LogRequest(ctx, method, status, seconds, caller);
   return ToGrpc(status);
 }
 
-std::function<bool()> ServerEnv::Canceller(grpc::ServerContext* ctx) const {
+void ServerEnv::LogRequest(grpc::ServerContextBase* ctx, const char* method,
+                           const absl::Status& status, double seconds, const std::string& caller) {
+  // One line per request; no request bodies or tokens, only the token's label. Formatted into
+  // this thread's buffer; RequestLog's thread does the write().
+  thread_local std::string line;
+  line.clear();
+  AppendTimestamp(line);
+  line.append(" rpc=").append(method);
+  line.append(" code=").append(CodeName(static_cast<int>(status.code())));
+  char latency[32];
+  int n = std::snprintf(latency, sizeof latency, " latency_ms=%.3f", seconds * 1000);
+  line.append(latency, static_cast<size_t>(std::clamp(n, 0, static_cast<int>(sizeof latency) - 1)));
+  line.append(" peer=");
+  // What ctx->peer() returns, without its extra copy.
+  if (grpc_call* call = ctx->c_call()) {
+    char* peer = grpc_call_get_peer(call);
+    line.append(peer);
+    gpr_free(peer);
+  }
+  line.append(" caller=").append(caller).append("\n");
+  log_->Add(line);
+}
+
+void ServerEnv::FlushLog() {
+  if (log_ != nullptr) log_->Flush();
+}
+
+grpc::ServerUnaryReactor* ServerEnv::ServeInline(grpc::CallbackServerContext* ctx,
+                                                 const char* method, Scope scope,
+                                                 std::function<absl::Status()> fn) {
+  if (inline_calls_.fetch_add(1, std::memory_order_acq_rel) >= max_inline_calls_) {
+    inline_calls_.fetch_sub(1, std::memory_order_acq_rel);
+    return ServeOnPool(ctx, method, scope, std::move(fn));
+  }
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(Handle(ctx, method, scope, fn));
+  inline_calls_.fetch_sub(1, std::memory_order_acq_rel);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ServerEnv::ServeOnPool(grpc::CallbackServerContext* ctx,
+                                                 const char* method, Scope scope,
+                                                 std::function<absl::Status()> fn) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  // The call (context, request, response) stays alive until Finish; Server::Shutdown waits
+  // for it, and the pool outlives the server (ServerEnv is destroyed after it).
+  pool_.Run([this, ctx, method, scope, reactor, fn = std::move(fn)] {
+    reactor->Finish(Handle(ctx, method, scope, fn));
+  });
+  return reactor;
+}
+
+std::function<bool()> ServerEnv::Canceller(grpc::ServerContextBase* ctx) const {
   auto deadline = std::chrono::steady_clock::now() + limits_.max_query_time;
   // Polled from inside long searches: cheap checks only.
   return [ctx, deadline] {
@@ -92,10 +165,10 @@ std::function<bool()> ServerEnv::Canceller(grpc::ServerContext* ctx) const {
   };
 }
 
-absl::Status ServerEnv::QueryStatus(const absl::Status& s, grpc::ServerContext* ctx) const {
+absl::Status ServerEnv::QueryStatus(const absl::Status& s, grpc::ServerContextBase* ctx) const {
   if (s.code() != absl::StatusCode::kCancelled || (ctx != nullptr && ctx->IsCancelled())) return s;
-  return absl::DeadlineExceededError(StrCat("the query ran past the server's limit of ",
-                                            limits_.max_query_time.count(), " ms"));
+  return absl::DeadlineExceededError(
+      StrCat("the query ran past the server's limit of ", limits_.max_query_time.count(), " ms"));
 }
 
 void ServerEnv::RecordIngest(int64_t inserted, int64_t duplicates) {

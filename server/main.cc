@@ -513,6 +513,7 @@ int Run(int argc, char** argv) {
 
   server->Wait();
   stopper.join();
+  env.FlushLog();  // the last requests' lines, before the shutdown messages
   state->reset();  // closes SQLite (checkpoints the WAL)
   std::cerr << "actorgraph-server: stopped cleanly\n";
   return 0;

@@ -63,9 +63,10 @@ absl::StatusOr<int> SizeOrDefault(int requested, int def, int max, std::string_v
   return requested == 0 ? def : requested;
 }
 
-grpc::Status ActorGraphService::GetActor(grpc::ServerContext* ctx, const v1::GetActorRequest* req,
-                                         v1::Actor* resp) {
-  return env_->Handle(ctx, "GetActor", Scope::kRead, [&]() -> absl::Status {
+grpc::ServerUnaryReactor* ActorGraphService::GetActor(grpc::CallbackServerContext* ctx,
+                                                      const v1::GetActorRequest* req,
+                                                      v1::Actor* resp) {
+  return env_->ServeInline(ctx, "GetActor", Scope::kRead, [=, this]() -> absl::Status {
     return env_->state().Read([&](const ActorGraph& g) -> absl::Status {
       auto id = ResolveActorRef(g, req->actor(), "actor");
       if (!id.ok()) return id.status();
@@ -75,10 +76,10 @@ grpc::Status ActorGraphService::GetActor(grpc::ServerContext* ctx, const v1::Get
   });
 }
 
-grpc::Status ActorGraphService::ListActors(grpc::ServerContext* ctx,
-                                           const v1::ListActorsRequest* req,
-                                           v1::ListActorsResponse* resp) {
-  return env_->Handle(ctx, "ListActors", Scope::kRead, [&]() -> absl::Status {
+grpc::ServerUnaryReactor* ActorGraphService::ListActors(grpc::CallbackServerContext* ctx,
+                                                        const v1::ListActorsRequest* req,
+                                                        v1::ListActorsResponse* resp) {
+  return env_->ServeOnPool(ctx, "ListActors", Scope::kRead, [=, this]() -> absl::Status {
     const Limits& limits = env_->limits();
     auto page_size = SizeOrDefault(req->page_size(), limits.default_page_size,
                                    limits.max_page_size, "page_size");
@@ -113,10 +114,10 @@ grpc::Status ActorGraphService::ListActors(grpc::ServerContext* ctx,
   });
 }
 
-grpc::Status ActorGraphService::ResolveActor(grpc::ServerContext* ctx,
-                                             const v1::ResolveActorRequest* req,
-                                             v1::ResolveActorResponse* resp) {
-  return env_->Handle(ctx, "ResolveActor", Scope::kRead, [&]() -> absl::Status {
+grpc::ServerUnaryReactor* ActorGraphService::ResolveActor(grpc::CallbackServerContext* ctx,
+                                                          const v1::ResolveActorRequest* req,
+                                                          v1::ResolveActorResponse* resp) {
+  return env_->ServeOnPool(ctx, "ResolveActor", Scope::kRead, [=, this]() -> absl::Status {
     if (auto s = CheckText(req->name(), "name", kMaxNameBytes, true); !s.ok()) return s;
     auto max = SizeOrDefault(req->max_candidates(), 10, 100, "max_candidates");
     if (!max.ok()) return max.status();
@@ -132,10 +133,10 @@ grpc::Status ActorGraphService::ResolveActor(grpc::ServerContext* ctx,
   });
 }
 
-grpc::Status ActorGraphService::ListRelations(grpc::ServerContext* ctx,
-                                              const v1::ListRelationsRequest* req,
-                                              v1::ListRelationsResponse* resp) {
-  return env_->Handle(ctx, "ListRelations", Scope::kRead, [&]() -> absl::Status {
+grpc::ServerUnaryReactor* ActorGraphService::ListRelations(grpc::CallbackServerContext* ctx,
+                                                           const v1::ListRelationsRequest* req,
+                                                           v1::ListRelationsResponse* resp) {
+  return env_->ServeOnPool(ctx, "ListRelations", Scope::kRead, [=, this]() -> absl::Status {
     const Limits& limits = env_->limits();
     auto page_size = SizeOrDefault(req->page_size(), limits.default_page_size,
                                    limits.max_page_size, "page_size");
@@ -191,10 +192,10 @@ grpc::Status ActorGraphService::ListRelations(grpc::ServerContext* ctx,
   });
 }
 
-grpc::Status ActorGraphService::FindPaths(grpc::ServerContext* ctx,
-                                          const v1::FindPathsRequest* req,
-                                          v1::FindPathsResponse* resp) {
-  return env_->Handle(ctx, "FindPaths", Scope::kRead, [&]() -> absl::Status {
+grpc::ServerUnaryReactor* ActorGraphService::FindPaths(grpc::CallbackServerContext* ctx,
+                                                       const v1::FindPathsRequest* req,
+                                                       v1::FindPathsResponse* resp) {
+  return env_->ServeOnPool(ctx, "FindPaths", Scope::kRead, [=, this]() -> absl::Status {
     const Limits& limits = env_->limits();
     PathQuery q;
     q.max_hops = req->max_hops() == 0 ? std::min(4, limits.max_hops) : req->max_hops();
