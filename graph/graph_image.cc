@@ -30,7 +30,6 @@ enum Section : uint8_t {
   kObservations = 5,
   kEnd = 6,
 };
-constexpr size_t kChunkHeader = 9;  // magic, section, count
 constexpr int kStringRefs = 7;      // string fields of an observation, see Refs()
 constexpr int kDocRef = 5;          // Refs()[kDocRef] is the document
 // The reader's indexes are hash tables and vectors of millions of entries: nearly every

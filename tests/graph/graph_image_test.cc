@@ -151,7 +151,9 @@ TEST(GraphImageTest, RoundTripKeepsEverythingReadersSee) {
   ExpectSameGraph(g, *rebuilt);
   // Spot checks with known answers.
   const Observation* reject = nullptr;
-  for (const Observation* o : rebuilt->Relations({.actor = "gna"})) {
+  RelationQuery of_gna;
+  of_gna.actor = "gna";
+  for (const Observation* o : rebuilt->Relations(of_gna)) {
     if (o->kind == RelationKind::kReject) reject = o;
   }
   ASSERT_NE(reject, nullptr);
@@ -215,7 +217,10 @@ TEST(GraphImageTest, RebuiltGraphStaysWritable) {
   EXPECT_FALSE(*g.AddObservation(Obs("turkey", "gna", RelationKind::kSupport, "2020-01-02", "a1", 0)));
   Add(g, Obs("turkey", "gna", RelationKind::kSupport, "2023-01-02", "a1", 90));
   EXPECT_EQ(g.observation_count(), before + 1);
-  EXPECT_EQ(g.Relations({.actor = "turkey", .other = "gna"}).size(), 3u);
+  RelationQuery pair;
+  pair.actor = "turkey";
+  pair.other = "gna";
+  EXPECT_EQ(g.Relations(pair).size(), 3u);
   EXPECT_EQ(g.RetractDocument("a1"), 3);
   EXPECT_EQ(g.RetractDocument("big"), 70);
   EXPECT_EQ(g.observation_count(), before + 1 - 3 - 70);
