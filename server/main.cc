@@ -458,7 +458,9 @@ int Run(int argc, char** argv) {
   {
     const GraphState::LoadReport& r = (*state)->load_report();
     const auto& st = r.stats;
-    std::cerr << "actorgraph-server: loaded " << flags.db << " in " << r.load_seconds << " s ("
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.2f", r.load_seconds);
+    std::cerr << "actorgraph-server: loaded " << flags.db << " in " << seconds << " s ("
               << (st.from_image ? StrCat("graph image of ", st.image_observations,
                                          " observations, then ", st.rows, " newer rows, ",
                                          st.retracted_documents, " retracted documents, ",
@@ -469,7 +471,8 @@ int Run(int argc, char** argv) {
       std::cerr << "actorgraph-server: the graph image was not used: " << st.image_problem << "\n";
     }
     if (r.image_written) {
-      std::cerr << "actorgraph-server: wrote a fresh graph image in " << r.image_write_seconds
+      std::snprintf(seconds, sizeof seconds, "%.2f", r.image_write_seconds);
+      std::cerr << "actorgraph-server: wrote a fresh graph image in " << seconds
                 << " s\n";
     } else if (!r.image_write_error.empty()) {
       std::cerr << "actorgraph-server: no graph image written: " << r.image_write_error << "\n";
