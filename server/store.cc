@@ -214,6 +214,21 @@ absl::StatusOr<Observation> ReadObservation(sqlite3_stmt* s, bool with_sentence)
   return ReadObservation(s, with_sentence, [](int, std::string_view v) { return Text(v); });
 }
 
+// Upserts the actor of each row of `q` (SELECT id, body FROM actors ...) into `graph`,
+// counting them in *count. A body that does not parse is Internal naming the row.
+absl::Status UpsertActorRows(sqlite3* db, Stmt& q, ActorGraph& graph, std::string_view what,
+                             int64_t* count) {
+  if (q.rc() != SQLITE_OK) return SqliteError(db, q.rc(), what);
+  int rc;
+  while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+    auto a = ParseActorLine(q.Text(1));
+    if (!a.ok()) return absl::InternalError(StrCat("actor row ", q.Text(0), ": ", a.status().message()));
+    if (auto r = graph.UpsertActor(*std::move(a)); !r.ok()) return r.status();
+    ++*count;
+  }
+  return rc == SQLITE_DONE ? absl::OkStatus() : SqliteError(db, rc, what);
+}
+
 absl::StatusOr<sqlite3*> OpenConnection(const std::string& path, int flags) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -522,14 +537,8 @@ absl::Status Store::LoadInto(ActorGraph& graph, const LoadOptions& options) {
   }
   {
     Stmt q(db_, "SELECT id, body FROM actors ORDER BY id");
-    if (q.rc() != SQLITE_OK) return SqliteError(db_, q.rc(), "reading actors");
-    int rc;
-    while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
-      auto a = ParseActorLine(q.Text(1));
-      if (!a.ok()) return absl::InternalError(StrCat("actor row ", q.Text(0), ": ", a.status().message()));
-      if (auto r = graph.UpsertActor(*std::move(a)); !r.ok()) return r.status();
-    }
-    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading actors");
+    int64_t actors = 0;
+    if (auto s = UpsertActorRows(db_, q, graph, "reading actors", &actors); !s.ok()) return s;
   }
   {
     Stmt count(db_, "SELECT (SELECT count(*) FROM actors), (SELECT coalesce(max(seq), 0) FROM observations)");
@@ -739,16 +748,11 @@ absl::StatusOr<bool> Store::LoadImage(ActorGraph& graph, LoadStats& stats) {
   {
     Stmt q(db_, "SELECT id, body FROM actors WHERE id IN "
                 "(SELECT ref FROM changes WHERE type = 3 AND version > ?1) ORDER BY id");
-    if (q.rc() != SQLITE_OK) return SqliteError(db_, q.rc(), "reading changed actors");
     q.Bind(1, static_cast<int64_t>(version));
-    int rc;
-    while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
-      auto a = ParseActorLine(q.Text(1));
-      if (!a.ok()) return absl::InternalError(StrCat("actor row ", q.Text(0), ": ", a.status().message()));
-      if (auto r = graph.UpsertActor(*std::move(a)); !r.ok()) return r.status();
-      ++stats.upserted_actors;
+    if (auto s = UpsertActorRows(db_, q, graph, "reading changed actors", &stats.upserted_actors);
+        !s.ok()) {
+      return s;
     }
-    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading changed actors");
   }
   {
     Stmt q(db_, "SELECT DISTINCT doc FROM changes WHERE type = 2 AND version > ?1");
