@@ -216,6 +216,29 @@ TEST(LimitsTest, EveryLimitIsAFlagAndAnswersWithTheRightCode) {
   EXPECT_NE(bad.output.find("--max-hops"), std::string::npos);
 }
 
+// --image-min-rows: a bad value stops the server naming the flag; with 1, the start that
+// read the seeded rows stores a graph image and the next start loads from it.
+TEST(LimitsTest, ImageMinRowsFlag) {
+  for (const char* v : {"-1", "lots", ""}) {
+    CommandResult bad = RunCommand(kServer + " --image-min-rows '" + v + "'", true);
+    EXPECT_EQ(bad.exit_code, 2) << v;
+    EXPECT_NE(bad.output.find("--image-min-rows"), std::string::npos) << bad.output;
+  }
+  TempDir dir;
+  const std::vector<std::string> args = {"--db", dir.path() + "/i.db", "--image-min-rows", "1"};
+  std::vector<std::string> logs;
+  for (int start = 0; start < 3; ++start) {
+    ServerProcess server(kServer, args);
+    ASSERT_NE(server.port(), 0) << server.log();
+    EXPECT_EQ(server.Stop(), 0);
+    logs.push_back(server.log());
+  }
+  EXPECT_NE(logs[0].find("seeding the bundled demo graph"), std::string::npos) << logs[0];
+  EXPECT_NE(logs[1].find("wrote a fresh graph image"), std::string::npos) << logs[1];
+  EXPECT_NE(logs[2].find("(graph image of"), std::string::npos) << logs[2];
+  EXPECT_EQ(logs[2].find("wrote a fresh graph image"), std::string::npos) << logs[2];
+}
+
 TEST(LimitsTest, StreamCapAndQueryTimeLimit) {
   TempDir dir;
   ServerProcess server(kServer, {"--db", dir.path() + "/s.db", "--max-streams", "1",
