@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libboost-graph-dev libboost-dev libsqlite3-dev sqlite3 nlohmann-json3-dev
-  libssl-dev openssl prometheus-cpp-dev zlib1g-dev
+  libssl-dev openssl prometheus-cpp-dev zlib1g-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   chromium graphviz
