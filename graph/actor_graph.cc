@@ -152,14 +152,39 @@ absl::StatusOr<bool> ActorGraph::UpsertActor(Actor a) {
 }
 
 absl::StatusOr<bool> ActorGraph::AddObservation(Observation o) {
-  return impl_->Add(std::move(o), /*pooled=*/false);
+  return impl_->Add(std::move(o), /*pooled=*/false, nullptr);
 }
 
 absl::StatusOr<bool> ActorGraph::AddPooledObservation(Observation o) {
-  return impl_->Add(std::move(o), /*pooled=*/true);
+  return impl_->Add(std::move(o), /*pooled=*/true, nullptr);
 }
 
-absl::StatusOr<bool> ActorGraph::Impl::Add(Observation o, bool pooled) {
+absl::StatusOr<bool> ActorGraph::AddObservation(Observation o, const AddHint& hint) {
+  return impl_->Add(std::move(o), /*pooled=*/false, &hint);
+}
+
+ActorGraph::AddHint ActorGraph::PrepareObservation(Observation& o) const {
+  const Impl& m = *impl_;
+  AddHint hint;
+  auto actor = [&](Text& id) -> int32_t {
+    auto it = m.actor_index.find(id.view());
+    if (it == m.actor_index.end()) return -1;
+    id = m.g[it->second].id;
+    return static_cast<int32_t>(it->second);
+  };
+  hint.source = actor(o.source);
+  hint.target = actor(o.target);
+  for (Text* f : {&o.source_name, &o.target_name, &o.source_country, &o.target_country, &o.cameo,
+                  &o.evidence.doc, &o.evidence.url}) {
+    if (f->empty() || f->use_count() != 1) continue;
+    auto it = m.pool.find(f->view());
+    if (it != m.pool.end()) *f = *it;
+  }
+  hint.known_id = m.observations.contains(o.id.view());
+  return hint;
+}
+
+absl::StatusOr<bool> ActorGraph::Impl::Add(Observation o, bool pooled, const AddHint* hint) {
   if (o.id.empty()) return absl::InvalidArgumentError("field \"id\": is empty");
   if (o.source.empty()) return absl::InvalidArgumentError("field \"source\": is empty");
   if (o.target.empty()) return absl::InvalidArgumentError("field \"target\": is empty");
@@ -181,8 +206,13 @@ absl::StatusOr<bool> ActorGraph::Impl::Add(Observation o, bool pooled) {
     m.arena.Release(slot);
     return false;
   }
-  uint32_t s = m.EnsureActor(n.source, n.source_name, n.source_country);
-  uint32_t t = m.EnsureActor(n.target, n.target_name, n.target_country);
+  // A hint's index is the actor whose pooled id PrepareObservation put in n.source/target.
+  uint32_t s = hint != nullptr && hint->source >= 0
+                   ? static_cast<uint32_t>(hint->source)
+                   : m.EnsureActor(n.source, n.source_name, n.source_country);
+  uint32_t t = hint != nullptr && hint->target >= 0
+                   ? static_cast<uint32_t>(hint->target)
+                   : m.EnsureActor(n.target, n.target_name, n.target_country);
   if (!n.source.SharesBytesWith(m.g[s].id)) n.source = m.g[s].id;
   if (!n.target.SharesBytesWith(m.g[t].id)) n.target = m.g[t].id;
   if (!pooled) {

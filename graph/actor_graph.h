@@ -127,6 +127,24 @@ class ActorGraph {
   // strings are shared as the caller made them. Same results otherwise.
   absl::StatusOr<bool> AddPooledObservation(Observation o);
 
+  // ---- Ingest in two steps: look up beside readers, then link under the writer's lock ----
+  // What AddObservation looks up for an observation, found ahead of it.
+  struct AddHint {
+    int32_t source = -1;  // the actors' indices; -1 when not known (yet)
+    int32_t target = -1;
+    bool known_id = false;  // an observation with this id was stored when looked up
+  };
+  // Looks `o` up without changing the graph, so a writer can run it under a shared lock,
+  // beside readers, before it takes the exclusive one: sets each string field the graph
+  // already holds (actor ids, names, countries, CAMEO code, document, URL) to the graph's
+  // shared copy, which AddObservation then neither looks up nor copies, and returns the
+  // hint. Actor indices stay valid for good (actors are never removed); `known_id` describes
+  // the graph as it was, so a caller that lets other writes in between must check the id again.
+  AddHint PrepareObservation(Observation& o) const;
+  // AddObservation for an `o` that PrepareObservation prepared on this graph, with its hint
+  // (writes since are fine: an unknown actor is looked up again).
+  absl::StatusOr<bool> AddObservation(Observation o, const AddHint& hint);
+
   // Capacity hints before a bulk load of about this many actors and observations.
   void Reserve(size_t actors, size_t observations);
 

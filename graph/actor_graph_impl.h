@@ -222,7 +222,7 @@ struct ActorGraph::Impl {
   DocEntry* cached_doc_entry = nullptr;
   size_t cached_doc_capacity = 0;
 
-  absl::StatusOr<bool> Add(Observation o, bool pooled);
+  absl::StatusOr<bool> Add(Observation o, bool pooled, const AddHint* hint);
 
   // Files `p` under its document and finds the other observations reporting the same act.
   void AddToDocument(const Observation* p) {

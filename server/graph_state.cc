@@ -43,6 +43,7 @@ absl::Status GraphState::Load() {
   {
     std::unique_lock lock(graph_mu_);
     graph_ = std::move(fresh);
+    graph_writes_.fetch_add(1, std::memory_order_relaxed);
   }
   version_.store(*version, std::memory_order_release);
   ready_.store(true, std::memory_order_release);
@@ -63,13 +64,46 @@ void GraphState::Committed() {
   }
 }
 
-absl::StatusOr<IngestResult> GraphState::Ingest(std::vector<Observation> batch) {
+PreparedBatch GraphState::Prepare(std::vector<Observation> batch) const {
+  PreparedBatch p;
+  p.hints.resize(batch.size());
+  // A short shared hold per chunk: a waiting writer (the lock prefers writers) gets in
+  // between chunks instead of waiting for the whole batch.
+  constexpr size_t kChunk = 256;
+  for (size_t first = 0; first < batch.size(); first += kChunk) {
+    std::shared_lock lock(graph_mu_);
+    const uint64_t seen = graph_writes_.load(std::memory_order_relaxed);
+    if (first == 0) {
+      p.generation = seen;
+    } else if (seen != p.generation) {
+      p.generation = PreparedBatch::kStale;
+    }
+    for (size_t i = first; i < std::min(batch.size(), first + kChunk); ++i) {
+      p.hints[i] = graph_.PrepareObservation(batch[i]);
+    }
+  }
+  absl::flat_hash_set<std::string_view> ids;
+  ids.reserve(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!ids.insert(batch[i].id.view()).second) p.repeats.push_back(i);
+  }
+  p.observations = std::move(batch);
+  return p;
+}
+
+absl::StatusOr<IngestResult> GraphState::Ingest(PreparedBatch prepared) {
   std::lock_guard write(write_mu_);
+  std::vector<Observation>& batch = prepared.observations;
+  std::vector<ActorGraph::AddHint>& hints = prepared.hints;
   // Only writers mutate graph_, and we hold write_mu_: reading it here needs no shared lock.
+  // Unchanged since Prepare: its "known" and "unknown" still hold. Otherwise known actors
+  // stay known (never removed), and the rest is looked up again.
+  const bool unchanged = prepared.generation == graph_writes_.load(std::memory_order_relaxed);
   std::vector<Actor> new_actors;
   absl::flat_hash_set<std::string_view> seen;  // actors this batch creates
-  auto need = [&](const Text& id, const Text& name, const Text& country) {
-    if (graph_.FindActor(id) != nullptr || !seen.insert(id.view()).second) return;
+  auto need = [&](int32_t hint, const Text& id, const Text& name, const Text& country) {
+    if (hint >= 0) return;
+    if ((!unchanged && graph_.FindActor(id) != nullptr) || !seen.insert(id.view()).second) return;
     Actor a;
     a.id = id.str();
     a.kind = ActorKind::kOther;
@@ -78,26 +112,31 @@ absl::StatusOr<IngestResult> GraphState::Ingest(std::vector<Observation> batch) 
     new_actors.push_back(std::move(a));
   };
   // Only observations not stored yet go to the store: the graph holds every stored id.
-  std::vector<size_t> fresh_at;  // index in `batch`
-  fresh_at.reserve(batch.size());
-  {
-    absl::flat_hash_set<std::string_view> ids;
-    ids.reserve(batch.size());
-    for (size_t i = 0; i < batch.size(); ++i) {
-      const Observation& o = batch[i];
-      need(o.source, o.source_name, o.source_country);
-      need(o.target, o.target_name, o.target_country);
-      if (graph_.FindObservation(o.id) != nullptr || !ids.insert(o.id.view()).second) continue;
-      fresh_at.push_back(i);
+  std::vector<bool> skip(batch.size(), false);
+  for (size_t i : prepared.repeats) skip[i] = true;
+  size_t fresh_count = 0;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const Observation& o = batch[i];
+    need(hints[i].source, o.source, o.source_name, o.source_country);
+    need(hints[i].target, o.target, o.target_name, o.target_country);
+    if (!skip[i]) {
+      skip[i] = unchanged ? hints[i].known_id : graph_.FindObservation(o.id) != nullptr;
     }
+    fresh_count += !skip[i];
   }
   std::vector<int64_t> rows(batch.size(), 0);
-  if (fresh_at.size() == batch.size()) {  // the usual case: no copies
+  if (fresh_count == batch.size()) {  // the usual case: no copies
     if (auto s = store_->Write(new_actors, batch, &rows); !s.ok()) return s;
   } else {
     std::vector<Observation> fresh;
-    fresh.reserve(fresh_at.size());
-    for (size_t i : fresh_at) fresh.push_back(batch[i]);  // shares the strings
+    std::vector<size_t> fresh_at;  // index in `batch`
+    fresh.reserve(fresh_count);
+    fresh_at.reserve(fresh_count);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (skip[i]) continue;
+      fresh.push_back(batch[i]);  // shares the strings
+      fresh_at.push_back(i);
+    }
     std::vector<int64_t> fresh_rows;
     if (auto s = store_->Write(new_actors, fresh, &fresh_rows); !s.ok()) return s;
     for (size_t k = 0; k < fresh_at.size(); ++k) rows[fresh_at[k]] = fresh_rows[k];
@@ -118,13 +157,14 @@ absl::StatusOr<IngestResult> GraphState::Ingest(std::vector<Observation> batch) 
         ++result.duplicates;
         continue;
       }
-      auto added = graph_.AddObservation(std::move(batch[i]));
+      auto added = graph_.AddObservation(std::move(batch[i]), hints[i]);
       if (added.ok() && *added) {
         ++result.inserted;
       } else {
         ++result.duplicates;
       }
     }
+    graph_writes_.fetch_add(1, std::memory_order_relaxed);
   }
   Committed();
   return result;
@@ -137,6 +177,7 @@ absl::StatusOr<std::pair<int, int>> GraphState::UpsertActors(std::vector<Actor> 
   std::pair<int, int> counts{0, 0};
   {
     std::unique_lock lock(graph_mu_);
+    graph_writes_.fetch_add(1, std::memory_order_relaxed);
     for (Actor& a : actors) {
       auto created = graph_.UpsertActor(std::move(a));
       if (created.ok() && *created) {
@@ -158,6 +199,7 @@ absl::StatusOr<int64_t> GraphState::RetractDocument(const std::string& doc) {
   {
     std::unique_lock lock(graph_mu_);
     removed = graph_.RetractDocument(doc);
+    graph_writes_.fetch_add(1, std::memory_order_relaxed);
   }
   Committed();
   return removed;
@@ -197,12 +239,13 @@ IngestStream::IngestStream(GraphState& state, std::function<void(const IngestRes
 IngestStream::~IngestStream() { Abandon(); }
 
 absl::Status IngestStream::Push(std::vector<Observation> batch) {
+  PreparedBatch prepared = state_.Prepare(std::move(batch));
   std::unique_lock lock(mu_);
   if (stop_) return absl::FailedPreconditionError("the ingest stream was abandoned");
   if (!committer_.joinable()) committer_ = std::thread([this] { Run(); });
   cv_.wait(lock, [&] { return !has_waiting_ || !failure_.ok(); });
   if (!failure_.ok()) return failure_;
-  waiting_ = std::move(batch);
+  waiting_ = std::move(prepared);
   has_waiting_ = true;
   ++pushed_;
   cv_.notify_all();
@@ -226,7 +269,7 @@ void IngestStream::Abandon() {
     std::lock_guard lock(mu_);
     stop_ = true;
     has_waiting_ = false;
-    waiting_.clear();
+    waiting_ = PreparedBatch();
   }
   cv_.notify_all();
   if (committer_.joinable()) committer_.join();
@@ -247,8 +290,8 @@ void IngestStream::Run() {
   while (true) {
     cv_.wait(lock, [&] { return stop_ || has_waiting_; });
     if (stop_) return;
-    std::vector<Observation> batch = std::move(waiting_);
-    waiting_.clear();
+    PreparedBatch batch = std::move(waiting_);
+    waiting_ = PreparedBatch();
     has_waiting_ = false;
     busy_ = true;
     const int64_t number = committed_;
@@ -262,7 +305,7 @@ void IngestStream::Run() {
       failure_ = absl::Status(result.status().code(),
                               StrCat("batch ", number, ": ", result.status().message()));
       has_waiting_ = false;  // nothing after a failed batch is stored
-      waiting_.clear();
+      waiting_ = PreparedBatch();
       cv_.notify_all();
       return;
     }

@@ -40,6 +40,16 @@ struct IngestResult {
   int64_t actors_created = 0;
 };
 
+// A batch looked up ahead of its commit (GraphState::Prepare), so that the commit, the one
+// serial stage of ingest, mostly stores and links.
+struct PreparedBatch {
+  std::vector<Observation> observations;
+  std::vector<ActorGraph::AddHint> hints;  // one per observation
+  std::vector<size_t> repeats;  // observations whose id an earlier one of the batch carries
+  uint64_t generation = 0;      // the graph writes the lookups saw (kStale: mixed)
+  static constexpr uint64_t kStale = ~uint64_t{0};
+};
+
 class GraphState {
  public:
   // Opens the store at `db_path`; the graph stays empty and ready() false until Load().
@@ -71,7 +81,14 @@ class GraphState {
 
   // Stores `batch` in one transaction (creating unknown actors), then applies it to memory.
   // Observations whose id is already stored count as duplicates. On error nothing is stored.
-  absl::StatusOr<IngestResult> Ingest(std::vector<Observation> batch);
+  absl::StatusOr<IngestResult> Ingest(std::vector<Observation> batch) {
+    return Ingest(Prepare(std::move(batch)));
+  }
+  // The same in two steps: Prepare does the lookups under the shared lock, beside readers and
+  // beside another batch's commit (IngestStream runs it on the caller's thread); Ingest then
+  // checks again only what writes in between may have changed.
+  PreparedBatch Prepare(std::vector<Observation> batch) const;
+  absl::StatusOr<IngestResult> Ingest(PreparedBatch batch);
 
   // Creates or replaces actors durably; returns {created, updated}.
   absl::StatusOr<std::pair<int, int>> UpsertActors(std::vector<Actor> actors);
@@ -110,6 +127,9 @@ class GraphState {
   std::unique_ptr<Store> store_;
   mutable WriterPreferringRwLock graph_mu_;  // guards graph_
   ActorGraph graph_;
+  // Bumped under the exclusive lock by every change to graph_, so Ingest knows whether a
+  // PreparedBatch's lookups still hold.
+  std::atomic<uint64_t> graph_writes_{0};
   std::atomic<bool> ready_{false};
   std::atomic<int64_t> version_{0};
   std::atomic<bool> shutdown_{false};
@@ -134,6 +154,7 @@ class IngestStream {
 
   // Queues the next batch (numbered from 0), first waiting while another batch waits. Once a
   // batch failed, returns that failure (its message prefixed "batch N: ") and drops `batch`.
+  // Prepares it (GraphState::Prepare) on the caller's thread first.
   absl::Status Push(std::vector<Observation> batch);
   // Waits until every queued batch is committed; returns the first failure, or OK.
   absl::Status Finish();
@@ -152,7 +173,7 @@ class IngestStream {
   std::function<void(const IngestResult&)> on_batch_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<Observation> waiting_;  // guarded by mu_: the next batch to commit
+  PreparedBatch waiting_;             // guarded by mu_: the next batch to commit
   bool has_waiting_ = false;          // guarded by mu_
   bool busy_ = false;                 // guarded by mu_: a batch is being committed
   bool stop_ = false;                 // guarded by mu_

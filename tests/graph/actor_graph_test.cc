@@ -37,6 +37,52 @@ TEST(ActorGraphTest, AddObservationIsIdempotent) {
   EXPECT_NE(g.FindObservation(o.id), nullptr);
 }
 
+TEST(ActorGraphTest, PrepareFindsWhatAddWouldLookUpAndShares) {
+  ActorGraph g;
+  auto make_first = [] {
+    Observation o = Obs("russia", "haftar", RelationKind::kSupport, "2020-01-02", "doc1", 0);
+    o.source_name = "Russia";
+    o.evidence.url = "https://example.org/1";
+    return o;
+  };
+  const Observation first = make_first();
+  Add(g, make_first());  // strings nobody else holds: the graph pools them
+  const Observation* stored = g.FindObservation(first.id);
+  ASSERT_NE(stored, nullptr);
+
+  // Same actors, names, document and URL, another span: every repeated string is the graph's.
+  Observation o = Obs("russia", "haftar", RelationKind::kSupport, "2020-01-02", "doc1", 40);
+  o.source_name = "Russia";
+  o.evidence.url = "https://example.org/1";
+  ActorGraph::AddHint hint = g.PrepareObservation(o);
+  EXPECT_EQ(hint.source, static_cast<int32_t>(*g.IndexOf("russia")));
+  EXPECT_EQ(hint.target, static_cast<int32_t>(*g.IndexOf("haftar")));
+  EXPECT_FALSE(hint.known_id);
+  EXPECT_TRUE(o.source.SharesBytesWith(stored->source));
+  EXPECT_TRUE(o.source_name.SharesBytesWith(stored->source_name));
+  EXPECT_TRUE(o.evidence.doc.SharesBytesWith(stored->evidence.doc));
+  EXPECT_TRUE(o.evidence.url.SharesBytesWith(stored->evidence.url));
+  EXPECT_EQ(g.observation_count(), 1u);  // looking up changed nothing
+
+  auto added = g.AddObservation(o, hint);
+  ASSERT_TRUE(added.ok()) << added.status();
+  EXPECT_TRUE(*added);
+  EXPECT_EQ(g.ObservationCount("russia"), 2);
+  EXPECT_EQ(g.ObservationCount("haftar"), 2);
+  EXPECT_EQ(g.Relations(RelationQuery{.actor = "russia", .other = "haftar"}).size(), 2u);
+
+  // A known id; an unknown actor, created by the add as without a hint.
+  Observation again = first;
+  EXPECT_TRUE(g.PrepareObservation(again).known_id);
+  Observation fresh = Obs("russia", "wagner", RelationKind::kSupport, "2020-01-03", "doc2");
+  ActorGraph::AddHint fresh_hint = g.PrepareObservation(fresh);
+  EXPECT_EQ(fresh_hint.target, -1);
+  ASSERT_TRUE(g.AddObservation(fresh, fresh_hint).ok());
+  ASSERT_NE(g.FindActor("wagner"), nullptr);
+  EXPECT_EQ(g.ObservationCount("wagner"), 1);
+  EXPECT_EQ(g.ObservationCount("russia"), 3);
+}
+
 TEST(ActorGraphTest, AddObservationRejectsBadFields) {
   ActorGraph g;
   Observation o = Obs("a", "b", RelationKind::kMeet);

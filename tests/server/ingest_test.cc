@@ -63,6 +63,55 @@ TEST(IngestStreamTest, CountsEveryBatchExactlyInOrder) {
   EXPECT_EQ(StoredObservations(**state), 100u);
 }
 
+// A batch prepared before other writes is checked against them when it commits: ids stored
+// since are duplicates, actors created since are not created again, a document retracted
+// since is stored again, and an id repeated inside the batch is stored once.
+TEST(GraphStateTest, PreparedBatchIsCheckedAgainstWritesSinceItWasPrepared) {
+  testing::TempDir dir;
+  auto opened = GraphState::Open(dir.path() + "/s.db");
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  GraphState& state = **opened;
+  ASSERT_TRUE(state.Load().ok());
+
+  PreparedBatch early = state.Prepare(Batch("d1", 20));
+  std::vector<Observation> half = Batch("d1", 10);
+  auto first = state.Ingest(std::move(half));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->inserted, 10);
+  EXPECT_EQ(first->actors_created, 12);
+  auto late = state.Ingest(std::move(early));
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_EQ(late->inserted, 10);
+  EXPECT_EQ(late->duplicates, 10);
+  EXPECT_EQ(late->actors_created, 0);
+  EXPECT_EQ(StoredObservations(state), 20u);
+
+  PreparedBatch known = state.Prepare(Batch("d1", 20));  // every id known when prepared
+  auto retracted = state.RetractDocument("d1");
+  ASSERT_TRUE(retracted.ok()) << retracted.status();
+  EXPECT_EQ(*retracted, 20);
+  auto back = state.Ingest(std::move(known));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->inserted, 20);
+  EXPECT_EQ(back->duplicates, 0);
+  EXPECT_EQ(StoredObservations(state), 20u);
+
+  std::vector<Observation> twice = Batch("d2", 5);
+  std::vector<Observation> more = Batch("d2", 5);
+  twice.insert(twice.end(), more.begin(), more.end());
+  auto repeated = state.Ingest(std::move(twice));
+  ASSERT_TRUE(repeated.ok()) << repeated.status();
+  EXPECT_EQ(repeated->inserted, 5);
+  EXPECT_EQ(repeated->duplicates, 5);
+  EXPECT_EQ(StoredObservations(state), 25u);
+
+  // What the graph holds is what the store holds.
+  auto reloaded = GraphState::Open(dir.path() + "/s.db");
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status();
+  ASSERT_TRUE((*reloaded)->Load().ok());
+  EXPECT_EQ(StoredObservations(**reloaded), 25u);
+}
+
 TEST(IngestStreamTest, AFailedBatchIsNamedAndNothingAfterItIsStored) {
   testing::TempDir dir;
   // A size cap makes some batch fail with RESOURCE_EXHAUSTED part way through the stream.
