@@ -15,6 +15,7 @@ absl::StatusOr<std::unique_ptr<GraphState>> GraphState::Open(const std::string& 
 
 absl::Status GraphState::Load() {
   std::lock_guard write(write_mu_);
+  DrainApplies();
   ActorGraph fresh;
   load_report_ = LoadReport();
   const auto start = std::chrono::steady_clock::now();
@@ -45,14 +46,13 @@ absl::Status GraphState::Load() {
     graph_ = std::move(fresh);
     graph_writes_.fetch_add(1, std::memory_order_relaxed);
   }
-  version_.store(*version, std::memory_order_release);
   ready_.store(true, std::memory_order_release);
-  Committed();
+  Committed(*version);
   return absl::OkStatus();
 }
 
-void GraphState::Committed() {
-  version_.store(store_->committed_version(), std::memory_order_release);
+void GraphState::Committed(int64_t version) {
+  version_.store(version, std::memory_order_release);
   {
     std::lock_guard lock(version_mu_);
   }
@@ -62,6 +62,11 @@ void GraphState::Committed() {
     on_write_(static_cast<int64_t>(graph_.actor_count()),
               static_cast<int64_t>(graph_.observation_count()));
   }
+}
+
+void GraphState::DrainApplies() {
+  std::unique_lock lock(apply_mu_);
+  apply_cv_.wait(lock, [&] { return applied_tickets_ == stored_tickets_; });
 }
 
 PreparedBatch GraphState::Prepare(std::vector<Observation> batch) const {
@@ -82,28 +87,69 @@ PreparedBatch GraphState::Prepare(std::vector<Observation> batch) const {
       p.hints[i] = graph_.PrepareObservation(batch[i]);
     }
   }
-  absl::flat_hash_set<std::string_view> ids;
-  ids.reserve(batch.size());
+  p.ids.reserve(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
-    if (!ids.insert(batch[i].id.view()).second) p.repeats.push_back(i);
+    if (!p.ids.insert(batch[i].id).second) p.repeats.push_back(i);
   }
   p.observations = std::move(batch);
   return p;
 }
 
-absl::StatusOr<IngestResult> GraphState::Ingest(PreparedBatch prepared) {
+absl::StatusOr<IngestResult> GraphState::Ingest(PreparedBatch batch) {
+  auto stored = StoreBatch(std::move(batch));
+  if (!stored.ok()) return stored.status();
+  return ApplyBatch(*std::move(stored));
+}
+
+absl::StatusOr<StoredBatch> GraphState::StoreBatch(PreparedBatch prepared) {
   std::lock_guard write(write_mu_);
   std::vector<Observation>& batch = prepared.observations;
   std::vector<ActorGraph::AddHint>& hints = prepared.hints;
-  // Only writers mutate graph_, and we hold write_mu_: reading it here needs no shared lock.
-  // Unchanged since Prepare: its "known" and "unknown" still hold. Otherwise known actors
-  // stay known (never removed), and the rest is looked up again.
-  const bool unchanged = prepared.generation == graph_writes_.load(std::memory_order_relaxed);
+  // What Prepare could not see: the batches stored but not applied yet, and the writes
+  // applied since. When those were all ingest batches whose Keys are still at hand, their
+  // Keys say it all ("unchanged": the prepared hints hold otherwise); else the graph is asked
+  // again, under the shared lock, as an applier may be changing it.
+  std::vector<std::shared_ptr<const StoredBatch::Keys>> pending;
+  bool unchanged = false;
+  {
+    std::lock_guard lock(unapplied_mu_);
+    pending = unapplied_;
+    const uint64_t now = graph_writes_.load(std::memory_order_relaxed);
+    if (prepared.generation != PreparedBatch::kStale && prepared.generation <= now) {
+      unchanged = true;
+      for (uint64_t g = prepared.generation + 1; g <= now && unchanged; ++g) {
+        auto it = std::find_if(applied_.begin(), applied_.end(),
+                               [&](const auto& a) { return a.first == g; });
+        if (it == applied_.end()) {
+          unchanged = false;
+        } else {
+          pending.push_back(it->second);
+        }
+      }
+    }
+  }
+  std::shared_lock<WriterPreferringRwLock> graph_lock(graph_mu_, std::defer_lock);
+  if (!unchanged) graph_lock.lock();
+  auto pending_id = [&](std::string_view id) {
+    for (const auto& k : pending) {
+      if (k->ids.contains(id)) return true;
+    }
+    return false;
+  };
+  auto pending_actor = [&](std::string_view id) {
+    for (const auto& k : pending) {
+      if (k->actors.contains(id)) return true;
+    }
+    return false;
+  };
+  auto keys = std::make_shared<StoredBatch::Keys>();
   std::vector<Actor> new_actors;
-  absl::flat_hash_set<std::string_view> seen;  // actors this batch creates
+  // Unknown to Prepare: created since (applied or pending), or by this batch.
   auto need = [&](int32_t hint, const Text& id, const Text& name, const Text& country) {
     if (hint >= 0) return;
-    if ((!unchanged && graph_.FindActor(id) != nullptr) || !seen.insert(id.view()).second) return;
+    if (!unchanged && graph_.FindActor(id) != nullptr) return;
+    if (!pending.empty() && pending_actor(id)) return;
+    if (!keys->actors.insert(id).second) return;
     Actor a;
     a.id = id.str();
     a.kind = ActorKind::kOther;
@@ -111,7 +157,8 @@ absl::StatusOr<IngestResult> GraphState::Ingest(PreparedBatch prepared) {
     a.country = country.str();
     new_actors.push_back(std::move(a));
   };
-  // Only observations not stored yet go to the store: the graph holds every stored id.
+  // Only observations not stored yet go to the store: the graph (with the pending batches)
+  // holds every stored id.
   std::vector<bool> skip(batch.size(), false);
   for (size_t i : prepared.repeats) skip[i] = true;
   size_t fresh_count = 0;
@@ -120,10 +167,12 @@ absl::StatusOr<IngestResult> GraphState::Ingest(PreparedBatch prepared) {
     need(hints[i].source, o.source, o.source_name, o.source_country);
     need(hints[i].target, o.target, o.target_name, o.target_country);
     if (!skip[i]) {
-      skip[i] = unchanged ? hints[i].known_id : graph_.FindObservation(o.id) != nullptr;
+      skip[i] = (unchanged ? hints[i].known_id : graph_.FindObservation(o.id) != nullptr) ||
+                (!pending.empty() && pending_id(o.id.view()));
     }
     fresh_count += !skip[i];
   }
+  if (graph_lock.owns_lock()) graph_lock.unlock();
   std::vector<int64_t> rows(batch.size(), 0);
   if (fresh_count == batch.size()) {  // the usual case: no copies
     if (auto s = store_->Write(new_actors, batch, &rows); !s.ok()) return s;
@@ -141,37 +190,68 @@ absl::StatusOr<IngestResult> GraphState::Ingest(PreparedBatch prepared) {
     if (auto s = store_->Write(new_actors, fresh, &fresh_rows); !s.ok()) return s;
     for (size_t k = 0; k < fresh_at.size(); ++k) rows[fresh_at[k]] = fresh_rows[k];
   }
-
   // Sentences stay on disk, like after Load(); freed here, outside the exclusive section.
   for (size_t i = 0; i < batch.size(); ++i) {
     batch[i].evidence.sentence = Text();
     batch[i].evidence.stored_row = rows[i];
   }
+  keys->ids = std::move(prepared.ids);
+  StoredBatch out;
+  out.observations = std::move(batch);
+  out.hints = std::move(hints);
+  out.new_actors = std::move(new_actors);
+  out.version = store_->committed_version();
+  out.ticket = ++stored_tickets_;
+  out.keys = keys;
+  {
+    std::lock_guard lock(unapplied_mu_);
+    unapplied_.push_back(std::move(keys));
+  }
+  return out;
+}
+
+IngestResult GraphState::ApplyBatch(StoredBatch batch) {
+  {
+    std::unique_lock lock(apply_mu_);
+    apply_cv_.wait(lock, [&] { return applied_tickets_ == batch.ticket - 1; });
+  }
   IngestResult result;
-  result.actors_created = static_cast<int64_t>(new_actors.size());
+  result.actors_created = static_cast<int64_t>(batch.new_actors.size());
   {
     std::unique_lock lock(graph_mu_);
-    for (Actor& a : new_actors) graph_.UpsertActor(std::move(a)).IgnoreError();
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (rows[i] == 0) {
+    for (Actor& a : batch.new_actors) graph_.UpsertActor(std::move(a)).IgnoreError();
+    for (size_t i = 0; i < batch.observations.size(); ++i) {
+      if (batch.observations[i].evidence.stored_row == 0) {
         ++result.duplicates;
         continue;
       }
-      auto added = graph_.AddObservation(std::move(batch[i]), hints[i]);
+      auto added = graph_.AddObservation(std::move(batch.observations[i]), batch.hints[i]);
       if (added.ok() && *added) {
         ++result.inserted;
       } else {
         ++result.duplicates;
       }
     }
-    graph_writes_.fetch_add(1, std::memory_order_relaxed);
+    // With the generation, under unapplied_mu_: StoreBatch sees both move at once.
+    std::lock_guard keys_lock(unapplied_mu_);
+    const uint64_t generation = graph_writes_.fetch_add(1, std::memory_order_relaxed) + 1;
+    std::erase(unapplied_, batch.keys);
+    constexpr size_t kKeep = 8;  // a batch prepared this many applies ago still gets by
+    if (applied_.size() == kKeep) applied_.erase(applied_.begin());
+    applied_.emplace_back(generation, std::move(batch.keys));
   }
-  Committed();
+  Committed(batch.version);
+  {
+    std::lock_guard lock(apply_mu_);
+    applied_tickets_ = batch.ticket;
+  }
+  apply_cv_.notify_all();
   return result;
 }
 
 absl::StatusOr<std::pair<int, int>> GraphState::UpsertActors(std::vector<Actor> actors) {
   std::lock_guard write(write_mu_);
+  DrainApplies();
   std::vector<int64_t> unused;
   if (auto s = store_->Write(actors, {}, &unused); !s.ok()) return s;
   std::pair<int, int> counts{0, 0};
@@ -187,12 +267,13 @@ absl::StatusOr<std::pair<int, int>> GraphState::UpsertActors(std::vector<Actor> 
       }
     }
   }
-  Committed();
+  Committed(store_->committed_version());
   return counts;
 }
 
 absl::StatusOr<int64_t> GraphState::RetractDocument(const std::string& doc) {
   std::lock_guard write(write_mu_);
+  DrainApplies();
   auto ids = store_->RetractDocument(doc);
   if (!ids.ok()) return ids.status();
   int64_t removed;
@@ -201,7 +282,7 @@ absl::StatusOr<int64_t> GraphState::RetractDocument(const std::string& doc) {
     removed = graph_.RetractDocument(doc);
     graph_writes_.fetch_add(1, std::memory_order_relaxed);
   }
-  Committed();
+  Committed(store_->committed_version());
   return removed;
 }
 
@@ -242,9 +323,16 @@ absl::Status IngestStream::Push(std::vector<Observation> batch) {
   PreparedBatch prepared = state_.Prepare(std::move(batch));
   std::unique_lock lock(mu_);
   if (stop_) return absl::FailedPreconditionError("the ingest stream was abandoned");
-  if (!committer_.joinable()) committer_ = std::thread([this] { Run(); });
+  if (!committer_.joinable()) {
+    committer_ = std::thread([this] { Run(); });
+    applier_ = std::thread([this] { Apply(); });
+  }
   cv_.wait(lock, [&] { return !has_waiting_ || !failure_.ok(); });
-  if (!failure_.ok()) return failure_;
+  if (!failure_.ok()) {
+    // Like Finish: the batches stored before the failure are applied (and counted) first.
+    cv_.wait(lock, [&] { return !busy_ && stored_.empty() && !applying_; });
+    return failure_;
+  }
   waiting_ = std::move(prepared);
   has_waiting_ = true;
   ++pushed_;
@@ -254,12 +342,14 @@ absl::Status IngestStream::Push(std::vector<Observation> batch) {
 
 absl::Status IngestStream::Finish() {
   std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return (!has_waiting_ && !busy_) || !failure_.ok() || stop_; });
+  // Nothing stored is left unapplied: a batch is `busy_` until it is handed to the applier.
+  auto settled = [&] { return !busy_ && stored_.empty() && !applying_; };
+  cv_.wait(lock, [&] { return (!has_waiting_ && settled()) || !failure_.ok() || stop_; });
   if (stop_ && failure_.ok()) return absl::FailedPreconditionError("the ingest stream was abandoned");
   if (!failure_.ok()) {
-    // A failed batch stops the committer before it takes the next one; wait for it to stop
-    // touching the state.
-    cv_.wait(lock, [&] { return !busy_; });
+    // A failed batch stops the committer before it takes the next one; wait until the
+    // batches stored before it are applied.
+    cv_.wait(lock, settled);
   }
   return failure_;
 }
@@ -273,6 +363,7 @@ void IngestStream::Abandon() {
   }
   cv_.notify_all();
   if (committer_.joinable()) committer_.join();
+  if (applier_.joinable()) applier_.join();  // applies what was stored, then returns
 }
 
 IngestResult IngestStream::totals() const {
@@ -289,30 +380,55 @@ void IngestStream::Run() {
   std::unique_lock lock(mu_);
   while (true) {
     cv_.wait(lock, [&] { return stop_ || has_waiting_; });
-    if (stop_) return;
+    if (stop_) break;
     PreparedBatch batch = std::move(waiting_);
     waiting_ = PreparedBatch();
     has_waiting_ = false;
     busy_ = true;
-    const int64_t number = committed_;
-    cv_.notify_all();  // Push may queue the next batch while this one commits
+    const int64_t number = stored_count_;
+    cv_.notify_all();  // Push may queue the next batch while this one is stored
     lock.unlock();
-    auto result = state_.Ingest(std::move(batch));
-    if (result.ok() && on_batch_) on_batch_(*result);
+    auto stored = state_.StoreBatch(std::move(batch));
     lock.lock();
-    busy_ = false;
-    if (!result.ok()) {
-      failure_ = absl::Status(result.status().code(),
-                              StrCat("batch ", number, ": ", result.status().message()));
+    if (!stored.ok()) {
+      busy_ = false;
+      failure_ = absl::Status(stored.status().code(),
+                              StrCat("batch ", number, ": ", stored.status().message()));
       has_waiting_ = false;  // nothing after a failed batch is stored
       waiting_ = PreparedBatch();
       cv_.notify_all();
-      return;
+      break;
     }
+    ++stored_count_;
+    // One stored batch waits for the applier at most. Even when abandoned, a stored batch
+    // goes to the applier: the graph must catch up with the store.
+    cv_.wait(lock, [&] { return stored_.empty(); });
+    stored_.push_back(*std::move(stored));
+    busy_ = false;
+    cv_.notify_all();
+  }
+  committer_done_ = true;
+  cv_.notify_all();
+}
+
+void IngestStream::Apply() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    cv_.wait(lock, [&] { return !stored_.empty() || committer_done_; });
+    if (stored_.empty()) return;  // the committer is done and everything is applied
+    StoredBatch batch = std::move(stored_.front());
+    stored_.erase(stored_.begin());
+    applying_ = true;
+    cv_.notify_all();  // the committer may hand over the next batch
+    lock.unlock();
+    const IngestResult result = state_.ApplyBatch(std::move(batch));
+    if (on_batch_) on_batch_(result);
+    lock.lock();
+    applying_ = false;
     ++committed_;
-    totals_.inserted += result->inserted;
-    totals_.duplicates += result->duplicates;
-    totals_.actors_created += result->actors_created;
+    totals_.inserted += result.inserted;
+    totals_.duplicates += result.duplicates;
+    totals_.actors_created += result.actors_created;
     cv_.notify_all();
   }
 }

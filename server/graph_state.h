@@ -11,6 +11,11 @@
 // so a steady stream of queries cannot starve ingest (rw_lock.h). Copy-on-write snapshots
 // were rejected for now: copying a graph of millions of observations per batch costs more
 // than the short exclusive section it would save.
+// Ingest runs in three stages (IngestStream): Prepare looks a batch up under the shared lock;
+// StoreBatch commits it under write_mu_ while the batch before it may still be applied;
+// ApplyBatch applies batches in the order they were stored. A batch stored but not applied
+// yet is known to later StoreBatch calls by its ids and new actors (StoredBatch::Keys), so
+// no id is stored twice; the other writers first wait for every stored batch to be applied.
 // Thread-safety: thread-safe.
 #ifndef ACTORGRAPH_SERVER_GRAPH_STATE_H_
 #define ACTORGRAPH_SERVER_GRAPH_STATE_H_
@@ -27,6 +32,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "graph/actor_graph.h"
 #include "server/rw_lock.h"
@@ -46,8 +52,25 @@ struct PreparedBatch {
   std::vector<Observation> observations;
   std::vector<ActorGraph::AddHint> hints;  // one per observation
   std::vector<size_t> repeats;  // observations whose id an earlier one of the batch carries
+  absl::flat_hash_set<Text, TextHash, TextEq> ids;  // every id of the batch
   uint64_t generation = 0;      // the graph writes the lookups saw (kStale: mixed)
   static constexpr uint64_t kStale = ~uint64_t{0};
+};
+
+// A batch committed to the store and not yet applied to the graph (GraphState::StoreBatch,
+// then GraphState::ApplyBatch). Move-only.
+struct StoredBatch {
+  // What a batch stored but not yet applied holds, for the batches stored after it.
+  struct Keys {
+    absl::flat_hash_set<Text, TextHash, TextEq> ids;
+    absl::flat_hash_set<Text, TextHash, TextEq> actors;  // actors it creates
+  };
+  std::vector<Observation> observations;  // evidence.stored_row 0: not stored (a duplicate)
+  std::vector<ActorGraph::AddHint> hints;
+  std::vector<Actor> new_actors;
+  int64_t version = 0;  // the store's change version once this batch was committed
+  uint64_t ticket = 0;  // batches are applied in the order they were stored
+  std::shared_ptr<const Keys> keys;
 };
 
 class GraphState {
@@ -89,6 +112,14 @@ class GraphState {
   // checks again only what writes in between may have changed.
   PreparedBatch Prepare(std::vector<Observation> batch) const;
   absl::StatusOr<IngestResult> Ingest(PreparedBatch batch);
+  // Ingest(PreparedBatch) in its two serial stages, so that one batch can be stored while the
+  // one before it is applied (IngestStream does). StoreBatch commits the batch to SQLite
+  // (checking ids and actors against the graph and against the batches stored but not yet
+  // applied); on error nothing is stored. Every StoredBatch must then go to ApplyBatch, which
+  // waits for the batches stored before it to be applied, applies this one under the
+  // exclusive lock and publishes its version.
+  absl::StatusOr<StoredBatch> StoreBatch(PreparedBatch batch);
+  IngestResult ApplyBatch(StoredBatch batch);
 
   // Creates or replaces actors durably; returns {created, updated}.
   absl::StatusOr<std::pair<int, int>> UpsertActors(std::vector<Actor> actors);
@@ -121,7 +152,10 @@ class GraphState {
  private:
   GraphState(std::unique_ptr<Store> store, const StoreOptions& options)
       : store_(std::move(store)), options_(options) {}
-  void Committed();  // requires write_mu_
+  // Publishes `version` and wakes watchers; after the graph has every change up to it.
+  void Committed(int64_t version);
+  // Waits until every stored batch is applied; requires write_mu_ (so none is being stored).
+  void DrainApplies();
 
   std::mutex write_mu_;                 // serialises writers; guards store_ writes
   std::unique_ptr<Store> store_;
@@ -130,6 +164,17 @@ class GraphState {
   // Bumped under the exclusive lock by every change to graph_, so Ingest knows whether a
   // PreparedBatch's lookups still hold.
   std::atomic<uint64_t> graph_writes_{0};
+  uint64_t stored_tickets_ = 0;  // guarded by write_mu_: batches StoreBatch committed
+  std::mutex apply_mu_;
+  std::condition_variable apply_cv_;
+  uint64_t applied_tickets_ = 0;  // guarded by apply_mu_
+  std::mutex unapplied_mu_;  // taken inside graph_mu_ by ApplyBatch, never the other way
+  // Guarded by unapplied_mu_: the Keys of batches stored and not yet applied, and of the
+  // last few applied, each with the graph_writes_ value its apply made. A PreparedBatch whose
+  // generation is older than the graph's is checked against these instead of the graph when
+  // every write since was one of them.
+  std::vector<std::shared_ptr<const StoredBatch::Keys>> unapplied_;
+  std::vector<std::pair<uint64_t, std::shared_ptr<const StoredBatch::Keys>>> applied_;
   std::atomic<bool> ready_{false};
   std::atomic<int64_t> version_{0};
   std::atomic<bool> shutdown_{false};
@@ -140,11 +185,13 @@ class GraphState {
   LoadReport load_report_;  // written by Load() only
 };
 
-// One ingest stream's batches, committed in order on a thread of its own, so that the caller
-// can read and convert batch N+1 while batch N commits (one batch waits at most: memory stays
-// at about three batches per stream). A batch counts as acknowledged (totals()) only once
-// GraphState::Ingest returned for it. After the first failure no later batch is stored.
-// Thread-safety: one caller thread uses it; `on_batch` runs on the committer thread.
+// One ingest stream's batches in a three-stage pipeline: the caller's thread converts and
+// prepares batch N+2 (Push) while a committer thread stores batch N+1 in SQLite and an
+// applier thread applies batch N to the graph (GraphState::StoreBatch / ApplyBatch). At most
+// one batch waits before each of the two threads, so memory stays at about five batches per
+// stream. A batch counts as acknowledged (totals()) only once it is applied. After the first
+// failure no later batch is stored; the batches stored before it are still applied.
+// Thread-safety: one caller thread uses it; `on_batch` runs on the applier thread.
 class IngestStream {
  public:
   IngestStream(GraphState& state, std::function<void(const IngestResult&)> on_batch = {});
@@ -153,7 +200,8 @@ class IngestStream {
   IngestStream& operator=(const IngestStream&) = delete;
 
   // Queues the next batch (numbered from 0), first waiting while another batch waits. Once a
-  // batch failed, returns that failure (its message prefixed "batch N: ") and drops `batch`.
+  // batch failed, returns that failure (its message prefixed "batch N: ") and drops `batch`,
+  // after the batches stored before the failed one are applied.
   // Prepares it (GraphState::Prepare) on the caller's thread first.
   absl::Status Push(std::vector<Observation> batch);
   // Waits until every queued batch is committed; returns the first failure, or OK.
@@ -167,21 +215,27 @@ class IngestStream {
   int64_t committed_batches() const;
 
  private:
-  void Run();
+  void Run();    // the committer: stores batches in order
+  void Apply();  // the applier: applies stored batches in order
 
   GraphState& state_;
   std::function<void(const IngestResult&)> on_batch_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  PreparedBatch waiting_;             // guarded by mu_: the next batch to commit
+  PreparedBatch waiting_;             // guarded by mu_: the next batch to store
   bool has_waiting_ = false;          // guarded by mu_
-  bool busy_ = false;                 // guarded by mu_: a batch is being committed
+  bool busy_ = false;                 // guarded by mu_: a batch is being stored
+  std::vector<StoredBatch> stored_;   // guarded by mu_: stored, waiting for the applier
+  bool applying_ = false;             // guarded by mu_: the applier holds a batch
   bool stop_ = false;                 // guarded by mu_
+  bool committer_done_ = false;       // guarded by mu_: Run() returned
   int64_t pushed_ = 0;                // caller thread only
-  int64_t committed_ = 0;             // guarded by mu_
+  int64_t stored_count_ = 0;          // guarded by mu_: batches stored (numbers failures)
+  int64_t committed_ = 0;             // guarded by mu_: batches applied
   IngestResult totals_;               // guarded by mu_
   absl::Status failure_;              // guarded by mu_: the first failure
-  std::thread committer_;             // started by the first Push
+  std::thread committer_;             // both started by the first Push
+  std::thread applier_;
 };
 
 }  // namespace actorgraph

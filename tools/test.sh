@@ -18,7 +18,7 @@ echo "test: ThreadSanitizer stress test (build-tsan)"
 [[ -f build-tsan/build.ninja ]] || cmake --preset tsan >/dev/null
 cmake --build build-tsan -j 2 --target store_test
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-  ctest --test-dir build-tsan --output-on-failure -R 'StressTest|StoreTest|StoreImageTest|StoreWriteTest|IngestStreamTest|CheckpointerTest' --timeout 600
+  ctest --test-dir build-tsan --output-on-failure -R 'StressTest|StoreTest|StoreImageTest|StoreWriteTest|IngestStreamTest|CheckpointerTest|GraphStateTest' --timeout 600
 
 echo "test: libFuzzer smoke runs (build-fuzz)"
 [[ -f build-fuzz/build.ninja ]] || cmake --preset fuzz >/dev/null
