@@ -20,7 +20,7 @@
 namespace actorgraph {
 namespace {
 
-constexpr std::string_view kSchemaVersion = "actorgraph-2";
+constexpr std::string_view kSchemaVersion = "actorgraph-3";
 
 // Observations are stored a column per field (schema 2), not as one JSON body per row
 // (schema 1): loading 20 million rows must not parse 20 million JSON documents, and the
@@ -54,6 +54,10 @@ constexpr const char* kObservationColumns =
     "cameo, source_name, target_name, source_country, target_country, url, sentence";
 constexpr int kSentenceColumn = 18;
 
+// The change log: a row per change, except that one row logs a whole batch of added
+// observations (schema 3; type 1, ref ''): `count` of them, stored in rows row..row+count-1,
+// with versions version-count+1..version and their ids and documents packed in `batch` (see
+// PackBatch). A row with a NULL count logs one change.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS actors(id TEXT PRIMARY KEY, body TEXT NOT NULL);
@@ -62,7 +66,9 @@ CREATE TABLE IF NOT EXISTS changes(
   type INTEGER NOT NULL,
   ref TEXT NOT NULL,
   doc TEXT NOT NULL DEFAULT '',
-  row INTEGER);                -- observations.seq of an added observation
+  row INTEGER,                 -- observations.seq of an added observation
+  count INTEGER,               -- a batch row (schema 3): see kSchema's comment
+  batch BLOB);
 -- The graph image (graph/graph_image.h): derived data that makes a load fast. meta 'image'
 -- names the parts of the current one and what it covers; other parts are leftovers.
 CREATE TABLE IF NOT EXISTS graph_image(part INTEGER PRIMARY KEY, data BLOB NOT NULL);
@@ -145,6 +151,37 @@ std::string_view ColumnView(sqlite3_stmt* s, int col) {
   return t ? std::string_view(reinterpret_cast<const char*>(t),
                               static_cast<size_t>(sqlite3_column_bytes(s, col)))
            : std::string_view();
+}
+
+// The ids and documents of a batch's observations, in order, for its change row: per
+// observation a 4-byte little-endian length and the id's bytes, then the same for the doc.
+std::string PackBatch(const std::vector<Observation>& observations) {
+  size_t bytes = 0;
+  for (const Observation& o : observations) bytes += 8 + o.id.size() + o.evidence.doc.size();
+  std::string out;
+  out.reserve(bytes);
+  auto put = [&out](std::string_view v) {
+    const uint32_t n = static_cast<uint32_t>(v.size());
+    for (int b = 0; b < 4; ++b) out.push_back(static_cast<char>((n >> (8 * b)) & 0xff));
+    out.append(v);
+  };
+  for (const Observation& o : observations) {
+    put(o.id);
+    put(o.evidence.doc);
+  }
+  return out;
+}
+
+// Reads the next length-prefixed string of a PackBatch blob at *at; false when it is cut short.
+bool UnpackNext(std::string_view blob, size_t* at, std::string* out) {
+  if (blob.size() - *at < 4) return false;
+  uint32_t n = 0;
+  for (int b = 0; b < 4; ++b) n |= uint32_t{static_cast<unsigned char>(blob[*at + b])} << (8 * b);
+  *at += 4;
+  if (blob.size() - *at < n) return false;
+  out->assign(blob.substr(*at, n));
+  *at += n;
+  return true;
 }
 
 // Binds `o` to an INSERT over kObservationColumns without seq (parameters at+1..at+18).
@@ -242,8 +279,11 @@ absl::StatusOr<sqlite3*> OpenConnection(const std::string& path, int flags) {
   return db;
 }
 
-// Creates the observations table of a new database, or upgrades a schema-1 database (JSON
-// bodies) to columns in one transaction. Unknown schemas are left for Open to refuse.
+absl::Status UpgradeFromSchema1(sqlite3* db);
+
+// Creates the observations table of a new database, or upgrades an older one (schema 1: JSON
+// bodies; schema 2: a change row per added observation). Unknown schemas are left for Open
+// to refuse.
 absl::Status PrepareSchema(sqlite3* db) {
   std::string version;
   {
@@ -258,7 +298,26 @@ absl::Status PrepareSchema(sqlite3* db) {
     if (int rc = mark.Run(); rc != SQLITE_DONE) return SqliteError(db, rc, "marking the schema");
     return absl::OkStatus();
   }
-  if (version != "actorgraph-1") return absl::OkStatus();
+  if (version == "actorgraph-1") {
+    if (auto s = UpgradeFromSchema1(db); !s.ok()) return s;
+    version = "actorgraph-2";
+  }
+  if (version != "actorgraph-2") return absl::OkStatus();
+  // Schema 2 -> 3: the change log gains batch rows; the rows already there keep their meaning.
+  if (auto s = ExecOn(db, "BEGIN IMMEDIATE;"
+                          "ALTER TABLE changes ADD COLUMN count INTEGER;"
+                          "ALTER TABLE changes ADD COLUMN batch BLOB;"
+                          "UPDATE meta SET value='actorgraph-3' WHERE key='schema';"
+                          "COMMIT;");
+      !s.ok()) {
+    ExecOn(db, "ROLLBACK").IgnoreError();
+    return absl::Status(s.code(), StrCat("upgrading from schema actorgraph-2: ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
+// Schema 1 (a JSON body per observation row) -> 2 (a column per field), in one transaction.
+absl::Status UpgradeFromSchema1(sqlite3* db) {
   if (auto s = ExecOn(db, "BEGIN IMMEDIATE"); !s.ok()) return s;
   auto fail = [&](absl::Status s) {
     ExecOn(db, "ROLLBACK").IgnoreError();
@@ -324,8 +383,10 @@ struct Store::WriteStatements {
                                             ") VALUES"),
                                      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
                             true),
-        log_observations(db, Rows("INSERT INTO changes(type, ref, doc, row) VALUES", "(1,?,?,?)"),
-                         true) {}
+        log_batch(db,
+                  "INSERT INTO changes(version, type, ref, doc, row, count, batch) "
+                  "VALUES(?1, 1, '', '', ?2, ?3, ?4)",
+                  true) {}
   // Multi-row INSERTs of kChunk rows: one statement's fixed cost (AUTOINCREMENT's
   // sqlite_sequence read and write, the statement's start and end) per kChunk rows instead of
   // per row. SQLite numbers the rows of one INSERT consecutively, in VALUES order.
@@ -337,13 +398,14 @@ struct Store::WriteStatements {
   // The first failing prepare's code, or SQLITE_OK.
   int rc() const {
     for (const Stmt* s : {&begin, &commit, &upsert_actor, &insert_observation, &log_change,
-                          &insert_observations, &log_observations}) {
+                          &insert_observations, &log_batch}) {
       if (s->rc() != SQLITE_OK) return s->rc();
     }
     return SQLITE_OK;
   }
   Stmt begin, commit, upsert_actor, insert_observation, log_change;
-  Stmt insert_observations, log_observations;  // kChunk rows each
+  Stmt insert_observations;  // kChunk rows
+  Stmt log_batch;            // the change row of a batch of observations
 };
 
 // Copies the WAL back into the database file on its own connection and thread, so that the
@@ -470,9 +532,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
         check.Text(0) != kSchemaVersion) {
       std::string found = check.rc() == SQLITE_OK ? check.Text(0) : std::string();
       sqlite3_close(*db);
-      if (found == "actorgraph-1") {
+      if (found == "actorgraph-1" || found == "actorgraph-2") {
         return absl::FailedPreconditionError(
-            StrCat("database ", path, " has schema actorgraph-1; open it once without "
+            StrCat("database ", path, " has schema ", found, "; open it once without "
                    "--read-only to upgrade it to ", kSchemaVersion));
       }
       return absl::FailedPreconditionError(
@@ -883,18 +945,7 @@ absl::Status Store::Write(const std::vector<Actor>& actors,
       return fail(SqliteError(db_, rc, StrCat("storing observations ", observations[i].id, "..")));
     }
     const int64_t last = sqlite3_last_insert_rowid(db_);
-    for (size_t j = 0; j < kChunk; ++j) {
-      const Observation& o = observations[i + j];
-      (*rows)[i + j] = last - static_cast<int64_t>(kChunk - 1 - j);
-      const int at = static_cast<int>(3 * j);
-      w.log_observations.Bind(at + 1, o.id);
-      w.log_observations.Bind(at + 2, o.evidence.doc);
-      w.log_observations.Bind(at + 3, (*rows)[i + j]);
-    }
-    if (int rc = w.log_observations.Run(); rc != SQLITE_DONE) {
-      return fail(SqliteError(db_, rc, "logging changes"));
-    }
-    version = sqlite3_last_insert_rowid(db_);
+    for (size_t j = 0; j < kChunk; ++j) (*rows)[i + j] = last - static_cast<int64_t>(kChunk - 1 - j);
   }
   for (; i < observations.size(); ++i) {
     const Observation& o = observations[i];
@@ -903,9 +954,30 @@ absl::Status Store::Write(const std::vector<Actor>& actors,
       return fail(SqliteError(db_, rc, StrCat("storing observation ", o.id)));
     }
     (*rows)[i] = sqlite3_last_insert_rowid(db_);
-    if (int rc = log_change(Change::kRelationAdded, o.id, o.evidence.doc, (*rows)[i]);
-        rc != SQLITE_DONE) {
-      return fail(SqliteError(db_, rc, "logging a change"));
+  }
+  // One change row logs the batch: its rows are consecutive (one transaction, AUTOINCREMENT),
+  // and it takes one version per observation. Rows that are not (never seen) get a change row
+  // each instead.
+  const size_t n = observations.size();
+  bool consecutive = true;
+  for (size_t k = 1; k < n && consecutive; ++k) consecutive = (*rows)[k] == (*rows)[0] + int64_t(k);
+  if (n > 0 && consecutive) {
+    const std::string packed = PackBatch(observations);  // SQLITE_STATIC: lives past Run()
+    w.log_batch.Bind(1, version + static_cast<int64_t>(n));
+    w.log_batch.Bind(2, (*rows)[0]);
+    w.log_batch.Bind(3, static_cast<int64_t>(n));
+    sqlite3_bind_blob64(w.log_batch.get(), 4, packed.data(), packed.size(), SQLITE_STATIC);
+    if (int rc = w.log_batch.Run(); rc != SQLITE_DONE) {
+      return fail(SqliteError(db_, rc, "logging changes"));
+    }
+    version += static_cast<int64_t>(n);
+  } else {
+    for (size_t k = 0; k < n; ++k) {
+      const Observation& o = observations[k];
+      if (int rc = log_change(Change::kRelationAdded, o.id, o.evidence.doc, (*rows)[k]);
+          rc != SQLITE_DONE) {
+        return fail(SqliteError(db_, rc, "logging a change"));
+      }
     }
   }
   if (int rc = w.commit.Run(); rc != SQLITE_DONE) return fail(SqliteError(db_, rc, "COMMIT"));
@@ -949,42 +1021,86 @@ absl::StatusOr<std::vector<std::string>> Store::RetractDocument(const std::strin
 
 absl::StatusOr<std::vector<Change>> Store::ReadChanges(int64_t after, int max) {
   std::lock_guard lock(reader_mu_);
-  // Columns 0..18 are the observation (NULL when it is gone or the change is not one),
-  // then the change itself and the actor body.
-  std::string columns;
-  for (std::string_view rest = kObservationColumns; !rest.empty();) {
-    size_t comma = rest.find(", ");
-    columns = StrCat(columns, columns.empty() ? "" : ", ", "o.", rest.substr(0, comma));
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 2);
-  }
-  Stmt q(reader_, StrCat("SELECT ", columns, ", c.version, c.type, c.ref, c.doc, a.body "
-                         "FROM changes c "
-                         "LEFT JOIN observations o ON c.type = 1 AND o.seq = c.row "
-                         "LEFT JOIN actors a ON c.type = 3 AND a.id = c.ref "
-                         "WHERE c.version > ?1 ORDER BY c.version LIMIT ?2")
-                      .c_str());
+  std::vector<Change> out;
+  if (max <= 0) return out;
+  Stmt q(reader_, "SELECT c.version, c.type, c.ref, c.doc, c.row, c.count, c.batch, a.body "
+                  "FROM changes c LEFT JOIN actors a ON c.type = 3 AND a.id = c.ref "
+                  "WHERE c.version > ?1 ORDER BY c.version LIMIT ?2");
   if (q.rc() != SQLITE_OK) return SqliteError(reader_, q.rc(), "reading changes");
+  Stmt rows_q(reader_, StrCat("SELECT ", kObservationColumns,
+                              " FROM observations WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")
+                           .c_str());
+  if (rows_q.rc() != SQLITE_OK) return SqliteError(reader_, rows_q.rc(), "reading changes");
+  // The JSON lines of the observations stored in rows first..first+n-1; "" for one gone.
+  auto bodies = [&](int64_t first, int64_t n) -> absl::StatusOr<std::vector<std::string>> {
+    std::vector<std::string> lines(static_cast<size_t>(n));
+    rows_q.Bind(1, first);
+    rows_q.Bind(2, first + n - 1);
+    int rc;
+    while ((rc = sqlite3_step(rows_q.get())) == SQLITE_ROW) {
+      const int64_t seq = sqlite3_column_int64(rows_q.get(), 0);
+      auto o = ReadObservation(rows_q.get(), /*with_sentence=*/true);
+      if (!o.ok()) {
+        sqlite3_reset(rows_q.get());
+        return o.status();
+      }
+      lines[static_cast<size_t>(seq - first)] = RelationToJsonLine(*o);
+    }
+    sqlite3_reset(rows_q.get());
+    if (rc != SQLITE_DONE) return SqliteError(reader_, rc, "reading changes");
+    return lines;
+  };
   q.Bind(1, after);
   q.Bind(2, int64_t{max});
-  std::vector<Change> out;
-  int rc;
-  while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
-    constexpr int kChange = kSentenceColumn + 1;
+  int rc = SQLITE_DONE;
+  while (out.size() < static_cast<size_t>(max) && (rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+    const int64_t version = sqlite3_column_int64(q.get(), 0);
+    const auto type = static_cast<Change::Type>(sqlite3_column_int(q.get(), 1));
+    const int64_t row = sqlite3_column_int64(q.get(), 4);
+    if (type == Change::kRelationAdded && sqlite3_column_type(q.get(), 5) != SQLITE_NULL) {
+      // A batch: versions first..version, one per observation; those after `after` only.
+      const int64_t count = sqlite3_column_int64(q.get(), 5);
+      const int64_t first = version - count + 1;
+      const int64_t from = std::max<int64_t>(0, after + 1 - first);
+      const int64_t to =
+          std::min<int64_t>(count, from + (max - static_cast<int64_t>(out.size())));
+      const void* blob = sqlite3_column_blob(q.get(), 6);
+      const std::string_view packed(static_cast<const char*>(blob),
+                                    static_cast<size_t>(sqlite3_column_bytes(q.get(), 6)));
+      auto lines = bodies(row + from, to - from);
+      if (!lines.ok()) return lines.status();
+      size_t at = 0;
+      for (int64_t k = 0; k < to; ++k) {
+        Change c;
+        if (!UnpackNext(packed, &at, &c.ref) || !UnpackNext(packed, &at, &c.doc)) {
+          return absl::DataLossError(
+              StrCat("change ", version, ": the batch of ", count, " is cut short at ", k));
+        }
+        if (k < from) continue;
+        c.version = first + k;
+        c.type = Change::kRelationAdded;
+        c.body = std::move((*lines)[static_cast<size_t>(k - from)]);
+        out.push_back(std::move(c));
+      }
+      continue;
+    }
     Change c;
-    c.version = sqlite3_column_int64(q.get(), kChange);
-    c.type = static_cast<Change::Type>(sqlite3_column_int(q.get(), kChange + 1));
-    c.ref = q.Text(kChange + 2);
-    c.doc = q.Text(kChange + 3);
-    if (sqlite3_column_type(q.get(), 0) != SQLITE_NULL) {
-      auto o = ReadObservation(q.get(), /*with_sentence=*/true);
-      if (!o.ok()) return o.status();
-      c.body = RelationToJsonLine(*o);
+    c.version = version;
+    c.type = type;
+    c.ref = q.Text(2);
+    c.doc = q.Text(3);
+    if (type == Change::kRelationAdded) {
+      auto lines = bodies(row, 1);
+      if (!lines.ok()) return lines.status();
+      c.body = std::move((*lines)[0]);
     } else {
-      c.body = q.Text(kChange + 4);
+      c.body = q.Text(7);
     }
     out.push_back(std::move(c));
   }
-  if (rc != SQLITE_DONE) return SqliteError(reader_, rc, "reading changes");
+  if (out.size() < static_cast<size_t>(max) && rc != SQLITE_DONE) {
+    return SqliteError(reader_, rc, "reading changes");
+  }
   return out;
 }
 

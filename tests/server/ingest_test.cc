@@ -194,6 +194,33 @@ TEST(StoreWriteTest, RowsAndChangesMatchEveryObservationAcrossChunks) {
       EXPECT_NE((*changes)[i].body.find(StrCat("sentence ", round, "/", i, "\"")), std::string::npos)
           << (*changes)[i].body;
     }
+    // The batch is one change row; a reader may start and stop anywhere inside it.
+    auto middle = (*store)->ReadChanges(before + 37, 10);
+    ASSERT_TRUE(middle.ok()) << middle.status();
+    ASSERT_EQ(middle->size(), 10u);
+    for (size_t k = 0; k < 10; ++k) {
+      EXPECT_EQ((*middle)[k].version, before + 38 + static_cast<int64_t>(k));
+      EXPECT_EQ((*middle)[k].ref, batch[37 + k].id.view());
+      EXPECT_EQ((*middle)[k].doc, StrCat("doc", round));
+    }
+  }
+  // Observations retracted later keep their id and document in the log, without a body.
+  const int64_t before = (*store)->committed_version();
+  auto gone = (*store)->RetractDocument("doc0");
+  ASSERT_TRUE(gone.ok()) << gone.status();
+  ASSERT_EQ(gone->size(), 100u);
+  auto all = (*store)->ReadChanges(0, 1000);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 300u);
+  const std::vector<Observation> first = Batch("doc0", 100);
+  for (size_t i = 0; i < 100; ++i) {
+    EXPECT_EQ((*all)[i].version, static_cast<int64_t>(i + 1));
+    EXPECT_EQ((*all)[i].ref, first[i].id.view());
+    EXPECT_EQ((*all)[i].doc, "doc0");
+    EXPECT_EQ((*all)[i].body, "");
+    EXPECT_NE((*all)[100 + i].body, "");
+    EXPECT_EQ((*all)[200 + i].type, Change::kRelationRetracted);
+    EXPECT_EQ((*all)[200 + i].version, before + 1 + static_cast<int64_t>(i));
   }
 }
 

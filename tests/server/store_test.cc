@@ -299,8 +299,65 @@ TEST(StoreTest, UpgradesASchemaOneDatabase) {
   ASSERT_NE(back, nullptr);
   EXPECT_EQ(RelationToJsonLine(*back), body);
   EXPECT_EQ((*store)->committed_version(), 1);
+  auto changes = (*store)->ReadChanges(0, 10);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  ASSERT_EQ(changes->size(), 1u);
+  EXPECT_EQ((*changes)[0].ref, o.id.view());
+  EXPECT_EQ((*changes)[0].body, body);
   auto again = Store::Open(db, {.read_only = true});
   EXPECT_TRUE(again.ok()) << again.status();
+}
+
+// Schema 2 logged a change row per added observation; schema 3 logs a row per batch. An
+// upgraded database reads both kinds, in one version order.
+TEST(StoreTest, UpgradesASchemaTwoDatabase) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/v2.db";
+  const Observation o = Obs("egypt", "turkey", RelationKind::kThreaten, "brief-4");
+  {
+    auto store = Store::Open(db);
+    ASSERT_TRUE(store.ok()) << store.status();
+    std::vector<int64_t> rows;
+    ASSERT_TRUE((*store)->Write({}, {o}, &rows).ok());
+  }
+  // Rewrite the file as schema 2 would have left it.
+  const std::string sql = StrCat(
+      "sqlite3 ", db, " \"UPDATE changes SET ref = (SELECT id FROM observations WHERE seq = changes.row),"
+      " doc = (SELECT doc FROM observations WHERE seq = changes.row) WHERE count IS NOT NULL;"
+      "ALTER TABLE changes DROP COLUMN count; ALTER TABLE changes DROP COLUMN batch;"
+      "UPDATE meta SET value = 'actorgraph-2' WHERE key = 'schema';\"");
+  ASSERT_EQ(std::system(sql.c_str()), 0) << sql;
+  auto ro = Store::Open(db, {.read_only = true});
+  ASSERT_FALSE(ro.ok());
+  EXPECT_EQ(ro.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(ro.status().message().find("actorgraph-2"), absl::string_view::npos) << ro.status();
+  auto store = Store::Open(db);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->committed_version(), 1);
+  std::vector<Observation> batch = {Obs("a", "b", RelationKind::kMeet, "d2"),
+                                    Obs("b", "c", RelationKind::kMeet, "d2"),
+                                    Obs("c", "d", RelationKind::kMeet, "d3")};
+  std::vector<int64_t> rows;
+  ASSERT_TRUE((*store)->Write({}, batch, &rows).ok());
+  EXPECT_EQ((*store)->committed_version(), 4);
+  auto changes = (*store)->ReadChanges(0, 10);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  ASSERT_EQ(changes->size(), 4u);
+  EXPECT_EQ((*changes)[0].ref, o.id.view());
+  EXPECT_EQ((*changes)[0].body, RelationToJsonLine(o));
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ((*changes)[i + 1].version, static_cast<int64_t>(i + 2));
+    EXPECT_EQ((*changes)[i + 1].ref, batch[i].id.view());
+    EXPECT_EQ((*changes)[i + 1].doc, batch[i].evidence.doc.view());
+    EXPECT_EQ((*changes)[i + 1].body, RelationToJsonLine(batch[i]));
+  }
+  auto two = (*store)->ReadChanges(0, 2);
+  ASSERT_TRUE(two.ok()) << two.status();
+  ASSERT_EQ(two->size(), 2u);
+  EXPECT_EQ((*two)[1].version, 2);
+  ActorGraph g;
+  ASSERT_TRUE((*store)->LoadInto(g).ok());
+  EXPECT_EQ(g.observation_count(), 4u);
 }
 
 TEST(StoreTest, LoadNamesACorruptRow) {
