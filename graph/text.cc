@@ -16,8 +16,7 @@ Text::Text(std::string_view s) {
   std::memcpy(reinterpret_cast<char*>(block_ + 1), s.data(), s.size());
 }
 
-void Text::Unref() noexcept {
-  if (block_ == nullptr) return;
+void Text::Release() noexcept {
   if (block_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     block_->~Block();
     ::operator delete(block_);

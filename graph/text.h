@@ -91,7 +91,10 @@ class Text {
   void Ref() const noexcept {
     if (block_ != nullptr) block_->refs.fetch_add(1, std::memory_order_relaxed);
   }
-  void Unref() noexcept;
+  void Unref() noexcept {  // inline: most Texts destroyed are moved-from (null)
+    if (block_ != nullptr) Release();
+  }
+  void Release() noexcept;  // drops a reference to a non-null block_
 
   Block* block_ = nullptr;
 };

@@ -170,8 +170,8 @@ absl::StatusOr<Observation> FromProto(const v1::Relation& r, std::string_view fi
   }
   o.confidence = r.confidence() == 0 ? 1.0 : r.confidence();
   o.cameo = r.cameo().empty() ? std::string(info.cameo_root) : r.cameo();
-  auto day = ParseOptionalDay(r.date(), f("date"));
-  if (!day.ok()) return day.status();
+  auto day = ParseOptionalDay(r.date(), "date");  // the field's path is spelled out on error only
+  if (!day.ok()) return ParseOptionalDay(r.date(), f("date")).status();
   o.date = *day;
   o.evidence.doc = r.evidence().doc();
   o.evidence.url = r.evidence().url();
