@@ -184,6 +184,16 @@ ActorGraph::AddHint ActorGraph::PrepareObservation(Observation& o) const {
   return hint;
 }
 
+void ActorGraph::PrefetchObservation(const Observation& o) const {
+  const Impl& m = *impl_;
+  m.actor_index.prefetch(o.source.view());
+  m.actor_index.prefetch(o.target.view());
+  for (const Text* f : {&o.source_name, &o.target_name, &o.evidence.doc, &o.evidence.url}) {
+    if (!f->empty()) m.pool.prefetch(f->view());
+  }
+  m.observations.prefetch(o.id.view());
+}
+
 absl::StatusOr<bool> ActorGraph::Impl::Add(Observation o, bool pooled, const AddHint* hint) {
   if (o.id.empty()) return absl::InvalidArgumentError("field \"id\": is empty");
   if (o.source.empty()) return absl::InvalidArgumentError("field \"source\": is empty");

@@ -141,6 +141,9 @@ class ActorGraph {
   // hint. Actor indices stay valid for good (actors are never removed); `known_id` describes
   // the graph as it was, so a caller that lets other writes in between must check the id again.
   AddHint PrepareObservation(Observation& o) const;
+  // Starts loading the index entries PrepareObservation(o) will read (a hint to the CPU:
+  // call it a few observations ahead; it changes nothing).
+  void PrefetchObservation(const Observation& o) const;
   // AddObservation for an `o` that PrepareObservation prepared on this graph, with its hint
   // (writes since are fine: an unknown actor is looked up again).
   absl::StatusOr<bool> AddObservation(Observation o, const AddHint& hint);

@@ -83,7 +83,13 @@ PreparedBatch GraphState::Prepare(std::vector<Observation> batch) const {
     } else if (seen != p.generation) {
       p.generation = PreparedBatch::kStale;
     }
-    for (size_t i = first; i < std::min(batch.size(), first + kChunk); ++i) {
+    const size_t end = std::min(batch.size(), first + kChunk);
+    constexpr size_t kAhead = 4;  // the lookups are cache misses in tables of 100 k+ entries
+    for (size_t i = first; i < std::min(end, first + kAhead); ++i) {
+      graph_.PrefetchObservation(batch[i]);
+    }
+    for (size_t i = first; i < end; ++i) {
+      if (i + kAhead < end) graph_.PrefetchObservation(batch[i + kAhead]);
       p.hints[i] = graph_.PrepareObservation(batch[i]);
     }
   }
