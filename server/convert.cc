@@ -118,8 +118,12 @@ void ToProto(const FoundPath& p, v1::Path* out) {
   out->set_cost(p.cost);
 }
 
-absl::StatusOr<Observation> FromProto(const v1::Relation& r, std::string_view field) {
-  auto f = [&](std::string_view sub) { return StrCat(field, ".", sub); };
+std::string FieldPath::Sub(std::string_view sub) const {
+  return index < 0 ? StrCat(name, ".", sub) : StrCat(name, "[", index, "].", sub);
+}
+
+absl::StatusOr<Observation> FromProto(const v1::Relation& r, FieldPath field) {
+  auto f = [&](std::string_view sub) { return field.Sub(sub); };
   Observation o;
   struct TextField {
     const std::string& value;
@@ -170,7 +174,7 @@ absl::StatusOr<Observation> FromProto(const v1::Relation& r, std::string_view fi
   }
   o.confidence = r.confidence() == 0 ? 1.0 : r.confidence();
   o.cameo = r.cameo().empty() ? std::string(info.cameo_root) : r.cameo();
-  auto day = ParseOptionalDay(r.date(), "date");  // the field's path is spelled out on error only
+  auto day = ParseOptionalDay(r.date(), "date");  // the path is spelled out on error only
   if (!day.ok()) return ParseOptionalDay(r.date(), f("date")).status();
   o.date = *day;
   o.evidence.doc = r.evidence().doc();

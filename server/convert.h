@@ -38,9 +38,21 @@ class SentenceSource {
 void ToProto(const PathEdge& e, v1::Edge* out);
 void ToProto(const FoundPath& p, v1::Path* out);
 
+// Where a message sits in a request, e.g. "relations[3]": spelled out only for an error, so
+// that converting a valid batch formats nothing per message.
+struct FieldPath {
+  FieldPath(const char* name) : name(name) {}       // NOLINT(google-explicit-constructor)
+  FieldPath(std::string_view name) : name(name) {}  // NOLINT(google-explicit-constructor)
+  FieldPath(std::string_view list, int index) : name(list), index(index) {}
+  // "name.sub", or "list[index].sub".
+  std::string Sub(std::string_view sub) const;
+  std::string_view name;
+  int index = -1;
+};
+
 // Validates and completes a wire relation (defaults from its kind, id computed when empty).
 // `field` names it in errors, e.g. "relations[3]".
-absl::StatusOr<Observation> FromProto(const v1::Relation& r, std::string_view field);
+absl::StatusOr<Observation> FromProto(const v1::Relation& r, FieldPath field);
 // Validates a wire actor (id slug, name, enums, role dates).
 absl::StatusOr<Actor> FromProto(const v1::Actor& a, std::string_view field);
 // Validates a filter (known kinds, sign, dates, since <= until).

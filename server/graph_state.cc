@@ -136,17 +136,10 @@ absl::StatusOr<StoredBatch> GraphState::StoreBatch(PreparedBatch prepared) {
   }
   std::shared_lock<WriterPreferringRwLock> graph_lock(graph_mu_, std::defer_lock);
   if (!unchanged) graph_lock.lock();
-  auto pending_id = [&](std::string_view id) {
-    for (const auto& k : pending) {
-      if (k->ids.contains(id)) return true;
-    }
-    return false;
-  };
-  auto pending_actor = [&](std::string_view id) {
-    for (const auto& k : pending) {
-      if (k->actors.contains(id)) return true;
-    }
-    return false;
+  // True when a pending batch's `set` (&Keys::ids or &Keys::actors) holds `key`.
+  auto pending_has = [&](auto StoredBatch::Keys::*set, std::string_view key) {
+    return std::any_of(pending.begin(), pending.end(),
+                       [&](const auto& k) { return ((*k).*set).contains(key); });
   };
   auto keys = std::make_shared<StoredBatch::Keys>();
   std::vector<Actor> new_actors;
@@ -154,7 +147,7 @@ absl::StatusOr<StoredBatch> GraphState::StoreBatch(PreparedBatch prepared) {
   auto need = [&](int32_t hint, const Text& id, const Text& name, const Text& country) {
     if (hint >= 0) return;
     if (!unchanged && graph_.FindActor(id) != nullptr) return;
-    if (!pending.empty() && pending_actor(id)) return;
+    if (pending_has(&StoredBatch::Keys::actors, id.view())) return;
     if (!keys->actors.insert(id).second) return;
     Actor a;
     a.id = id.str();
@@ -174,7 +167,7 @@ absl::StatusOr<StoredBatch> GraphState::StoreBatch(PreparedBatch prepared) {
     need(hints[i].target, o.target, o.target_name, o.target_country);
     if (!skip[i]) {
       skip[i] = (unchanged ? hints[i].known_id : graph_.FindObservation(o.id) != nullptr) ||
-                (!pending.empty() && pending_id(o.id.view()));
+                pending_has(&StoredBatch::Keys::ids, o.id.view());
     }
     fresh_count += !skip[i];
   }
@@ -336,7 +329,7 @@ absl::Status IngestStream::Push(std::vector<Observation> batch) {
   cv_.wait(lock, [&] { return !has_waiting_ || !failure_.ok(); });
   if (!failure_.ok()) {
     // Like Finish: the batches stored before the failure are applied (and counted) first.
-    cv_.wait(lock, [&] { return !busy_ && stored_.empty() && !applying_; });
+    cv_.wait(lock, [&] { return !busy_ && !stored_ && !applying_; });
     return failure_;
   }
   waiting_ = std::move(prepared);
@@ -349,7 +342,7 @@ absl::Status IngestStream::Push(std::vector<Observation> batch) {
 absl::Status IngestStream::Finish() {
   std::unique_lock lock(mu_);
   // Nothing stored is left unapplied: a batch is `busy_` until it is handed to the applier.
-  auto settled = [&] { return !busy_ && stored_.empty() && !applying_; };
+  auto settled = [&] { return !busy_ && !stored_ && !applying_; };
   cv_.wait(lock, [&] { return (!has_waiting_ && settled()) || !failure_.ok() || stop_; });
   if (stop_ && failure_.ok()) return absl::FailedPreconditionError("the ingest stream was abandoned");
   if (!failure_.ok()) {
@@ -408,8 +401,8 @@ void IngestStream::Run() {
     ++stored_count_;
     // One stored batch waits for the applier at most. Even when abandoned, a stored batch
     // goes to the applier: the graph must catch up with the store.
-    cv_.wait(lock, [&] { return stored_.empty(); });
-    stored_.push_back(*std::move(stored));
+    cv_.wait(lock, [&] { return !stored_; });
+    stored_ = *std::move(stored);
     busy_ = false;
     cv_.notify_all();
   }
@@ -420,10 +413,10 @@ void IngestStream::Run() {
 void IngestStream::Apply() {
   std::unique_lock lock(mu_);
   while (true) {
-    cv_.wait(lock, [&] { return !stored_.empty() || committer_done_; });
-    if (stored_.empty()) return;  // the committer is done and everything is applied
-    StoredBatch batch = std::move(stored_.front());
-    stored_.erase(stored_.begin());
+    cv_.wait(lock, [&] { return stored_ || committer_done_; });
+    if (!stored_) return;  // the committer is done and everything is applied
+    StoredBatch batch = *std::move(stored_);
+    stored_.reset();
     applying_ = true;
     cv_.notify_all();  // the committer may hand over the next batch
     lock.unlock();

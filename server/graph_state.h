@@ -27,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <thread>
@@ -225,7 +226,7 @@ class IngestStream {
   PreparedBatch waiting_;             // guarded by mu_: the next batch to store
   bool has_waiting_ = false;          // guarded by mu_
   bool busy_ = false;                 // guarded by mu_: a batch is being stored
-  std::vector<StoredBatch> stored_;   // guarded by mu_: stored, waiting for the applier
+  std::optional<StoredBatch> stored_; // guarded by mu_: stored, waiting for the applier
   bool applying_ = false;             // guarded by mu_: the applier holds a batch
   bool stop_ = false;                 // guarded by mu_
   bool committer_done_ = false;       // guarded by mu_: Run() returned

@@ -314,10 +314,7 @@ grpc::Status ActorGraphService::IngestRelations(
       std::vector<Observation> batch;
       batch.reserve(req->relations_size());
       for (int i = 0; i < req->relations_size(); ++i) {
-        // The field path only matters in an error: converting again to spell it out costs
-        // less than formatting it for every relation.
-        auto o = FromProto(req->relations(i), "relations[]");
-        if (!o.ok()) o = FromProto(req->relations(i), StrCat("relations[", i, "]"));
+        auto o = FromProto(req->relations(i), FieldPath("relations", i));
         if (!o.ok()) return refuse(absl::InvalidArgumentError(StrCat(prefix, o.status().message())));
         batch.push_back(*std::move(o));
       }

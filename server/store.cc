@@ -252,16 +252,16 @@ absl::StatusOr<Observation> ReadObservation(sqlite3_stmt* s, bool with_sentence)
 }
 
 // Upserts the actor of each row of `q` (SELECT id, body FROM actors ...) into `graph`,
-// counting them in *count. A body that does not parse is Internal naming the row.
+// counting them in *count when given. A body that does not parse is Internal naming the row.
 absl::Status UpsertActorRows(sqlite3* db, Stmt& q, ActorGraph& graph, std::string_view what,
-                             int64_t* count) {
+                             int64_t* count = nullptr) {
   if (q.rc() != SQLITE_OK) return SqliteError(db, q.rc(), what);
   int rc;
   while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
     auto a = ParseActorLine(q.Text(1));
     if (!a.ok()) return absl::InternalError(StrCat("actor row ", q.Text(0), ": ", a.status().message()));
     if (auto r = graph.UpsertActor(*std::move(a)); !r.ok()) return r.status();
-    ++*count;
+    if (count != nullptr) ++*count;
   }
   return rc == SQLITE_DONE ? absl::OkStatus() : SqliteError(db, rc, what);
 }
@@ -362,6 +362,9 @@ absl::Status UpgradeFromSchema1(sqlite3* db) {
 
 }  // namespace
 
+static_assert(Change::kRelationAdded == 1 && Change::kActorUpserted == 3,
+              "WriteStatements spells these types out in SQL");
+
 // The statements of Write, prepared once per Store: preparing them per batch cost more
 // than the batch's BEGIN. Text binds are SQLITE_STATIC (Write's arguments outlive the step).
 struct Store::WriteStatements {
@@ -377,7 +380,7 @@ struct Store::WriteStatements {
             StrCat("INSERT INTO observations(", std::string_view(kObservationColumns).substr(5),
                    ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"),
             true),
-        log_change(db, "INSERT INTO changes(type, ref, doc, row) VALUES(?1, ?2, ?3, ?4)", true),
+        log_actor(db, "INSERT INTO changes(type, ref) VALUES(3, ?1)", true),
         insert_observations(db, Rows(StrCat("INSERT INTO observations(",
                                             std::string_view(kObservationColumns).substr(5),
                                             ") VALUES"),
@@ -397,13 +400,13 @@ struct Store::WriteStatements {
   }
   // The first failing prepare's code, or SQLITE_OK.
   int rc() const {
-    for (const Stmt* s : {&begin, &commit, &upsert_actor, &insert_observation, &log_change,
+    for (const Stmt* s : {&begin, &commit, &upsert_actor, &insert_observation, &log_actor,
                           &insert_observations, &log_batch}) {
       if (s->rc() != SQLITE_OK) return s->rc();
     }
     return SQLITE_OK;
   }
-  Stmt begin, commit, upsert_actor, insert_observation, log_change;
+  Stmt begin, commit, upsert_actor, insert_observation, log_actor;
   Stmt insert_observations;  // kChunk rows
   Stmt log_batch;            // the change row of a batch of observations
 };
@@ -599,8 +602,7 @@ absl::Status Store::LoadInto(ActorGraph& graph, const LoadOptions& options) {
   }
   {
     Stmt q(db_, "SELECT id, body FROM actors ORDER BY id");
-    int64_t actors = 0;
-    if (auto s = UpsertActorRows(db_, q, graph, "reading actors", &actors); !s.ok()) return s;
+    if (auto s = UpsertActorRows(db_, q, graph, "reading actors"); !s.ok()) return s;
   }
   {
     Stmt count(db_, "SELECT (SELECT count(*) FROM actors), (SELECT coalesce(max(seq), 0) FROM observations)");
@@ -909,21 +911,6 @@ absl::Status Store::Write(const std::vector<Actor>& actors,
     return s;
   };
   int64_t version = version_;
-  Stmt& log = w.log_change;
-  auto log_change = [&](Change::Type type, std::string_view ref, std::string_view doc,
-                        int64_t row) {
-    log.Bind(1, int64_t{type});
-    log.Bind(2, ref);
-    log.Bind(3, doc);
-    if (row > 0) {
-      log.Bind(4, row);
-    } else {
-      sqlite3_bind_null(log.get(), 4);
-    }
-    int rc = log.Run();
-    version = sqlite3_last_insert_rowid(db_);
-    return rc;
-  };
   for (const Actor& a : actors) {
     const std::string body = ActorToJsonLine(a);  // bound SQLITE_STATIC: lives past Run()
     w.upsert_actor.Bind(1, a.id);
@@ -931,9 +918,11 @@ absl::Status Store::Write(const std::vector<Actor>& actors,
     if (int rc = w.upsert_actor.Run(); rc != SQLITE_DONE) {
       return fail(SqliteError(db_, rc, StrCat("storing actor ", a.id)));
     }
-    if (int rc = log_change(Change::kActorUpserted, a.id, {}, 0); rc != SQLITE_DONE) {
+    w.log_actor.Bind(1, a.id);
+    if (int rc = w.log_actor.Run(); rc != SQLITE_DONE) {
       return fail(SqliteError(db_, rc, "logging a change"));
     }
+    version = sqlite3_last_insert_rowid(db_);
   }
   constexpr size_t kChunk = WriteStatements::kChunk;
   size_t i = 0;
@@ -967,13 +956,14 @@ absl::Status Store::Write(const std::vector<Actor>& actors,
     }
     (*rows)[i] = sqlite3_last_insert_rowid(db_);
   }
-  // One change row logs the batch: its rows are consecutive (one transaction, AUTOINCREMENT),
-  // and it takes one version per observation. Rows that are not (never seen) get a change row
-  // each instead.
+  // One change row logs the batch, with one version per observation. Its rows are
+  // consecutive: one transaction of the only writer, AUTOINCREMENT.
   const size_t n = observations.size();
-  bool consecutive = true;
-  for (size_t k = 1; k < n && consecutive; ++k) consecutive = (*rows)[k] == (*rows)[0] + int64_t(k);
-  if (n > 0 && consecutive) {
+  if (n > 0) {
+    if ((*rows)[n - 1] - (*rows)[0] != static_cast<int64_t>(n - 1)) {
+      return fail(absl::InternalError(StrCat("storing observations: rows ", (*rows)[0], "..",
+                                             (*rows)[n - 1], " are not consecutive")));
+    }
     const std::string packed = PackBatch(observations);  // SQLITE_STATIC: lives past Run()
     w.log_batch.Bind(1, version + static_cast<int64_t>(n));
     w.log_batch.Bind(2, (*rows)[0]);
@@ -983,14 +973,6 @@ absl::Status Store::Write(const std::vector<Actor>& actors,
       return fail(SqliteError(db_, rc, "logging changes"));
     }
     version += static_cast<int64_t>(n);
-  } else {
-    for (size_t k = 0; k < n; ++k) {
-      const Observation& o = observations[k];
-      if (int rc = log_change(Change::kRelationAdded, o.id, o.evidence.doc, (*rows)[k]);
-          rc != SQLITE_DONE) {
-        return fail(SqliteError(db_, rc, "logging a change"));
-      }
-    }
   }
   if (int rc = w.commit.Run(); rc != SQLITE_DONE) return fail(SqliteError(db_, rc, "COMMIT"));
   version_ = version;

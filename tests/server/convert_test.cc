@@ -22,6 +22,21 @@ std::string ErrorOf(const v1::Relation& r) {
   return o.ok() ? "" : std::string(o.status().message());
 }
 
+TEST(ConvertTest, AnIndexedPathIsSpelledOutInTheError) {
+  v1::Relation r = Valid();
+  r.set_date("2020-13-01");
+  auto o = FromProto(r, FieldPath("relations", 7));
+  ASSERT_FALSE(o.ok());
+  EXPECT_EQ(o.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(o.status().message()).find("relations[7].date"), std::string::npos)
+      << o.status();
+  r = Valid();
+  r.set_kind(static_cast<v1::RelationKind>(99));
+  EXPECT_NE(std::string(FromProto(r, FieldPath("relations", 12)).status().message())
+                .find("relations[12].kind: unknown value 99"),
+            std::string::npos);
+}
+
 TEST(ConvertTest, FillsDefaultsFromTheKindAndComputesTheId) {
   auto o = FromProto(Valid(), "r");
   ASSERT_TRUE(o.ok()) << o.status();

@@ -28,6 +28,21 @@ Observation Obs(const std::string& src, const std::string& dst, RelationKind kin
   return o;
 }
 
+// Writes `observations` to a new store file at `db` and closes it, so that a test can then
+// alter the file with the sqlite3 shell (Sqlite3).
+void WriteStoreFile(const std::string& db, const std::vector<Observation>& observations) {
+  auto store = Store::Open(db);
+  ASSERT_TRUE(store.ok()) << store.status();
+  std::vector<int64_t> rows;
+  ASSERT_TRUE((*store)->Write({}, observations, &rows).ok());
+}
+
+// Runs `sql` on the database file `db` with the sqlite3 shell.
+void Sqlite3(const std::string& db, const std::string& sql) {
+  const std::string command = StrCat("sqlite3 ", db, " \"", sql, "\"");
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+}
+
 TEST(StoreTest, WritesSurviveReopenAndDuplicatesAreIgnored) {
   testing::TempDir dir;
   const std::string db = dir.path() + "/s.db";
@@ -314,19 +329,13 @@ TEST(StoreTest, UpgradesASchemaTwoDatabase) {
   testing::TempDir dir;
   const std::string db = dir.path() + "/v2.db";
   const Observation o = Obs("egypt", "turkey", RelationKind::kThreaten, "brief-4");
-  {
-    auto store = Store::Open(db);
-    ASSERT_TRUE(store.ok()) << store.status();
-    std::vector<int64_t> rows;
-    ASSERT_TRUE((*store)->Write({}, {o}, &rows).ok());
-  }
+  WriteStoreFile(db, {o});
   // Rewrite the file as schema 2 would have left it.
-  const std::string sql = StrCat(
-      "sqlite3 ", db, " \"UPDATE changes SET ref = (SELECT id FROM observations WHERE seq = changes.row),"
-      " doc = (SELECT doc FROM observations WHERE seq = changes.row) WHERE count IS NOT NULL;"
-      "ALTER TABLE changes DROP COLUMN count; ALTER TABLE changes DROP COLUMN batch;"
-      "UPDATE meta SET value = 'actorgraph-2' WHERE key = 'schema';\"");
-  ASSERT_EQ(std::system(sql.c_str()), 0) << sql;
+  Sqlite3(db,
+          "UPDATE changes SET ref = (SELECT id FROM observations WHERE seq = changes.row),"
+          " doc = (SELECT doc FROM observations WHERE seq = changes.row) WHERE count IS NOT NULL;"
+          "ALTER TABLE changes DROP COLUMN count; ALTER TABLE changes DROP COLUMN batch;"
+          "UPDATE meta SET value = 'actorgraph-2' WHERE key = 'schema';");
   auto ro = Store::Open(db, {.read_only = true});
   ASSERT_FALSE(ro.ok());
   EXPECT_EQ(ro.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -360,17 +369,31 @@ TEST(StoreTest, UpgradesASchemaTwoDatabase) {
   EXPECT_EQ(g.observation_count(), 4u);
 }
 
+// A batch's change row whose packed ids are cut short is DataLoss naming the change, not a
+// crash or a silently shorter log.
+TEST(StoreTest, ReadChangesNamesACutShortBatch) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  WriteStoreFile(db, {Obs("a", "b", RelationKind::kSupport, "d1"),
+                      Obs("b", "c", RelationKind::kSupport, "d1")});
+  Sqlite3(db, "UPDATE changes SET batch = substr(batch, 1, length(batch) - 10) WHERE count = 2");
+  auto store = Store::Open(db);
+  ASSERT_TRUE(store.ok());
+  auto first = (*store)->ReadChanges(0, 1);  // the first id is whole
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->size(), 1u);
+  auto all = (*store)->ReadChanges(0, 10);
+  EXPECT_EQ(all.status().code(), absl::StatusCode::kDataLoss) << all.status();
+  EXPECT_NE(all.status().message().find("change 2: the batch of 2 is cut short at 1"),
+            absl::string_view::npos)
+      << all.status();
+}
+
 TEST(StoreTest, LoadNamesACorruptRow) {
   testing::TempDir dir;
   const std::string db = dir.path() + "/s.db";
-  {
-    auto store = Store::Open(db);
-    ASSERT_TRUE(store.ok());
-    std::vector<int64_t> rows;
-    ASSERT_TRUE((*store)->Write({}, {Obs("a", "b", RelationKind::kSupport, "d1")}, &rows).ok());
-  }
-  const std::string sql = StrCat("sqlite3 ", db, " \"UPDATE observations SET kind = 99\"");
-  ASSERT_EQ(std::system(sql.c_str()), 0);
+  WriteStoreFile(db, {Obs("a", "b", RelationKind::kSupport, "d1")});
+  Sqlite3(db, "UPDATE observations SET kind = 99");
   auto store = Store::Open(db);
   ASSERT_TRUE(store.ok());
   ActorGraph g;
