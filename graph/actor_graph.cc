@@ -212,6 +212,7 @@ absl::StatusOr<bool> ActorGraph::Impl::Add(Observation o, bool pooled, const Add
   slot->o = std::move(o);
   Observation& n = slot->o;
   const Observation* p = &n;
+  slot->id_hash = IdHash32(n.id.view());
   if (!m.observations.insert(p).second) {  // one probe: a known id gives the slot back
     m.arena.Release(slot);
     return false;

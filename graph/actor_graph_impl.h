@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/hash/hash.h"
 #include "graph/actor_graph.h"
 
 namespace actorgraph {
@@ -42,8 +43,13 @@ using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirection
 struct StoredObservation {
   Observation o;
   bool shared_act = false;
+  // IdHash32(o.id) once the id index holds it (0: not computed). It fills padding, so growing
+  // the index rehashes from it instead of following every id to its bytes and hashing them
+  // (that made the rehash at 14.7 M observations take 12.9 s instead of 4.5 s).
+  uint32_t id_hash = 0;
 };
 static_assert(std::is_standard_layout_v<StoredObservation>);
+static_assert(sizeof(StoredObservation) == sizeof(Observation) + 8, "id_hash must fit the padding");
 inline const StoredObservation& Stored(const Observation& o) {
   return *reinterpret_cast<const StoredObservation*>(&o);
 }
@@ -96,11 +102,23 @@ class ObservationArena {
   std::vector<StoredObservation*> free_;
 };
 
-// Observations indexed by id, one pointer per slot: hash and compare through the pointee.
+// An observation id's hash as the id index keeps it: 32 bits, never 0.
+inline uint32_t IdHash32(std::string_view id) {
+  const uint32_t h = static_cast<uint32_t>(absl::Hash<std::string_view>()(id));
+  return h == 0 ? 1 : h;
+}
+// Observations indexed by id, one pointer per slot: hashed from StoredObservation::id_hash
+// when it is set (through the id otherwise; both give the same value), compared through the
+// pointee. The multiply spreads the 32 bits over the 64 the table splits into its probe
+// position (high bits) and control byte (low 7).
 struct ObservationIdHash {
   using is_transparent = void;
-  size_t operator()(std::string_view id) const { return std::hash<std::string_view>()(id); }
-  size_t operator()(const Observation* o) const { return (*this)(o->id.view()); }
+  static size_t Spread(uint32_t h) { return uint64_t{h} * 0x9E3779B97F4A7C15ull; }
+  size_t operator()(std::string_view id) const { return Spread(IdHash32(id)); }
+  size_t operator()(const Observation* o) const {
+    const uint32_t h = Stored(*o).id_hash;
+    return Spread(h != 0 ? h : IdHash32(o->id.view()));
+  }
 };
 struct ObservationIdEq {
   using is_transparent = void;
@@ -157,6 +175,7 @@ using graph_internal::DocEntry;
 using graph_internal::EdgeData;
 using graph_internal::Graph;
 using graph_internal::kSmallDoc;
+using graph_internal::IdHash32;
 using graph_internal::ObservationArena;
 using graph_internal::ObservationIdEq;
 using graph_internal::ObservationIdHash;

@@ -614,6 +614,7 @@ void GraphImageReader::State::BuildObservations() {
     o.evidence.stored_row = d.row;
     if (!d.sentence.empty()) o.evidence.sentence = Text(d.sentence);
     slot->shared_act = (d.flags & 1) != 0;
+    slot->id_hash = IdHash32(o.id.view());
     if (d.date != kNoDate && (m.newest == kNoDate || d.date > m.newest)) m.newest = d.date;
     placed.push_back({&o, d.refs[kDocRef], d.edge});
   }

@@ -37,6 +37,45 @@ TEST(ActorGraphTest, AddObservationIsIdempotent) {
   EXPECT_NE(g.FindObservation(o.id), nullptr);
 }
 
+// The id index keeps each observation's hash beside it and grows from those: ids stay found
+// across many growths, after retraction frees slots, and in the slots reused after it.
+TEST(ActorGraphTest, IdsStayFoundAsTheIndexGrowsAndSlotsAreReused) {
+  ActorGraph g;
+  constexpr int kDocs = 3000, kPerDoc = 4;
+  auto obs = [](int d, int k) {
+    return Obs("a" + std::to_string(k), "b" + std::to_string(d % 7), RelationKind::kMeet,
+               "2020-01-13", "doc" + std::to_string(d), k);
+  };
+  for (int d = 0; d < kDocs; ++d) {
+    for (int k = 0; k < kPerDoc; ++k) Add(g, obs(d, k));
+  }
+  ASSERT_EQ(g.observation_count(), size_t{kDocs * kPerDoc});
+  for (int d = 0; d < kDocs; ++d) {
+    for (int k = 0; k < kPerDoc; ++k) {
+      auto again = g.AddObservation(obs(d, k));
+      ASSERT_TRUE(again.ok());
+      ASSERT_FALSE(*again) << "doc " << d << " span " << k << " was taken for new";
+    }
+  }
+  for (int d = 0; d < kDocs; d += 2) ASSERT_EQ(g.RetractDocument("doc" + std::to_string(d)), kPerDoc);
+  for (int d = 0; d < kDocs; ++d) {
+    const Observation o = obs(d, 1);
+    EXPECT_EQ(g.FindObservation(o.id) != nullptr, d % 2 == 1) << "doc " << d;
+  }
+  // Re-adding a retracted document fills freed slots; its ids are new again, then known.
+  for (int d = 0; d < kDocs; d += 2) {
+    for (int k = 0; k < kPerDoc; ++k) {
+      auto added = g.AddObservation(obs(d, k));
+      ASSERT_TRUE(added.ok());
+      ASSERT_TRUE(*added) << "doc " << d;
+      auto again = g.AddObservation(obs(d, k));
+      ASSERT_TRUE(again.ok());
+      ASSERT_FALSE(*again) << "doc " << d;
+    }
+  }
+  EXPECT_EQ(g.observation_count(), size_t{kDocs * kPerDoc});
+}
+
 TEST(ActorGraphTest, PrepareFindsWhatAddWouldLookUpAndShares) {
   ActorGraph g;
   auto make_first = [] {
