@@ -2,20 +2,27 @@
 // much memory the loaded graph holds, and how fast queries are on it. Not a Google Benchmark:
 // one load is one measurement, and its peak RSS must be the process's own.
 //
+//   # (each command on one line)
 //   # 1. write a synthetic store (actors, then observations in transactions of --batch)
-//   build/bin/actorgraph_load_benchmark fill --db /tmp/g.db --actors 1000000 \
+//   build/bin/actorgraph_load_benchmark fill --db /tmp/g.db --actors 1000000
 //       --observations 20000000 [--seed 1] [--batch 50000] [--no-evidence]
 //   # 2. load it as the server does (GraphState::Open + Load), then time queries; from the
 //   #    store's graph image when it has one, unless --no-image
 //   build/bin/actorgraph_load_benchmark load --db /tmp/g.db [--queries 1000] [--json] [--no-image]
 //   # 3. load every row and store a fresh graph image, as the server does after a slow load
 //   build/bin/actorgraph_load_benchmark image --db /tmp/g.db
+//   # 4. grow an empty graph in memory, batch by batch, as the server's applier does
+//   build/bin/actorgraph_load_benchmark grow --actors 1000000 --observations 15000000
+//       [--batch 10000] [--json]
 //
 // `fill` reports the store's write rate (observations/s through Store::Write, the ceiling of
 // gRPC ingest). `load` reports load seconds, peak and final RSS, bytes per observation and
 // per edge (RSS growth over the process's baseline), and p50/p99 latencies of FindPaths
 // (k=1, hops, undirected, 4 hops), Relations(actor) and a 1-hop neighbourhood over random
-// actors.
+// actors. `grow` reports how long the server's applier would hold the graph's exclusive lock
+// (readers wait that long): the longest batch of --batch AddObservation calls and the longest
+// single call, with where they happened. Indexes grow by rehashing, so the worst batch is the
+// one that crosses a capacity.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -60,7 +67,9 @@ int64_t ProcStatusKb(const char* field) {
                "usage: actorgraph_load_benchmark fill --db FILE --actors N --observations M "
                "[--seed S] [--batch B] [--no-evidence]\n"
                "       actorgraph_load_benchmark load --db FILE [--queries Q] [--json] [--no-image]\n"
-               "       actorgraph_load_benchmark image --db FILE\n",
+               "       actorgraph_load_benchmark image --db FILE\n"
+               "       actorgraph_load_benchmark grow --actors N --observations M [--seed S] "
+               "[--batch B] [--json]\n",
                why);
   std::exit(2);
 }
@@ -106,7 +115,7 @@ Args Parse(int argc, char** argv) {
       Usage(StrCat("unknown flag ", f).c_str());
     }
   }
-  if (a.db.empty()) Usage("--db is required");
+  if (a.db.empty() && a.mode != "grow") Usage("--db is required");
   if (a.batch == 0) Usage("--batch must be positive");
   return a;
 }
@@ -285,6 +294,67 @@ int Image(const Args& args) {
   return 0;
 }
 
+// Adds synthetic observations to an empty graph in batches, timing each batch and each call.
+int Grow(const Args& args) {
+  if (auto s = synth::ValidateSpec(args.spec); !s.ok()) Usage(std::string(s.message()).c_str());
+  ActorGraph graph;
+  std::vector<Observation> batch;
+  batch.reserve(args.batch);
+  double add_seconds = 0, worst_batch = 0, worst_add = 0;
+  size_t worst_batch_at = 0, worst_add_at = 0, added = 0;
+  auto apply = [&] {
+    const auto batch_start = Clock::now();
+    for (Observation& o : batch) {
+      const auto t = Clock::now();
+      auto r = graph.AddObservation(std::move(o));
+      const double s = Seconds(t);
+      if (!r.ok()) {
+        std::fprintf(stderr, "grow: %s\n", std::string(r.status().message()).c_str());
+        std::exit(1);
+      }
+      added += *r;
+      if (s > worst_add) {
+        worst_add = s;
+        worst_add_at = added;
+      }
+    }
+    const double s = Seconds(batch_start);
+    add_seconds += s;
+    if (s > worst_batch) {
+      worst_batch = s;
+      worst_batch_at = added;
+    }
+    batch.clear();
+  };
+  auto status = synth::Generate(
+      args.spec,
+      [&](const Actor& a) {
+        if (auto r = graph.UpsertActor(a); !r.ok()) Usage(std::string(r.status().message()).c_str());
+      },
+      [&](Observation&& o) {
+        batch.push_back(std::move(o));
+        if (batch.size() == args.batch) apply();
+      });
+  if (!batch.empty()) apply();
+  if (!status.ok()) Usage(std::string(status.message()).c_str());
+  if (args.json) {
+    std::printf(
+        "{\"observations\":%zu,\"batch\":%zu,\"add_seconds\":%.2f,\"observations_per_s\":%.0f,"
+        "\"longest_batch_ms\":%.1f,\"longest_batch_at\":%zu,\"longest_add_ms\":%.1f,"
+        "\"longest_add_at\":%zu}\n",
+        added, args.batch, add_seconds, added / std::max(add_seconds, 1e-9), worst_batch * 1e3,
+        worst_batch_at, worst_add * 1e3, worst_add_at);
+  } else {
+    std::printf(
+        "grow: %zu observations in batches of %zu: %.2f s adding (%.0f observations/s); longest "
+        "batch %.1f ms (ending at observation %zu), longest single add %.1f ms (at %zu)\n",
+        added, args.batch, add_seconds, added / std::max(add_seconds, 1e-9), worst_batch * 1e3,
+        worst_batch_at, worst_add * 1e3, worst_add_at);
+  }
+  std::fflush(nullptr);
+  std::_Exit(0);  // as in Load: freeing the graph is not part of the measurement
+}
+
 }  // namespace
 }  // namespace actorgraph
 
@@ -293,5 +363,6 @@ int main(int argc, char** argv) {
   if (args.mode == "fill") return actorgraph::Fill(args);
   if (args.mode == "load") return actorgraph::Load(args);
   if (args.mode == "image") return actorgraph::Image(args);
-  actorgraph::Usage("mode must be fill, load or image");
+  if (args.mode == "grow") return actorgraph::Grow(args);
+  actorgraph::Usage("mode must be fill, load, image or grow");
 }

@@ -177,8 +177,7 @@ ActorGraph::AddHint ActorGraph::PrepareObservation(Observation& o) const {
   for (Text* f : {&o.source_name, &o.target_name, &o.source_country, &o.target_country, &o.cameo,
                   &o.evidence.doc, &o.evidence.url}) {
     if (f->empty() || f->use_count() != 1) continue;
-    auto it = m.pool.find(f->view());
-    if (it != m.pool.end()) *f = *it;
+    if (const Text* pooled = m.pool.find(f->view())) *f = *pooled;
   }
   hint.known_id = m.observations.contains(o.id.view());
   return hint;
@@ -244,17 +243,17 @@ absl::StatusOr<bool> ActorGraph::Impl::Add(Observation o, bool pooled, const Add
 
 int64_t ActorGraph::RetractDocument(std::string_view doc) {
   Impl& m = *impl_;
-  auto it = m.by_doc.find(doc);
-  if (it == m.by_doc.end()) return 0;
-  std::vector<const Observation*> gone = std::move(it->second.observations);
-  m.by_doc.erase(it);
+  auto* entry = m.by_doc.find(doc);
+  if (entry == nullptr) return 0;
+  std::vector<const Observation*> gone = std::move(entry->second.observations);
+  m.by_doc.erase(doc);
   m.cached_doc_entry = nullptr;
   m.cached_doc = Text();
   bool newest_gone = false;
   for (const Observation* p : gone) {
     uint32_t s = m.actor_index.find(p->source.view())->second;
     uint32_t t = m.actor_index.find(p->target.view())->second;
-    auto& list = m.edges[m.edge_index.at(PairKey(s, t))].observations;
+    auto& list = m.edges[m.edge_index.find(PairKey(s, t))->second].observations;
     list.erase(std::remove(list.begin(), list.end(), p), list.end());
     --m.g[s].observations;
     --m.g[t].observations;
@@ -273,19 +272,19 @@ int64_t ActorGraph::RetractDocument(std::string_view doc) {
     m.arena.Release(&slot);
   }
   for (const Text& t : maybe_unused) {
-    auto it = m.pool.find(t.view());
+    const Text* it = m.pool.find(t.view());
     // Unused when only the pool and `maybe_unused` hold it (and the documents' last values).
-    const uint32_t holders = 2 + (it != m.pool.end() && (it->SharesBytesWith(m.last_doc) ||
-                                                          it->SharesBytesWith(m.last_url)));
-    if (it != m.pool.end() && it->SharesBytesWith(t) && it->use_count() == holders) {
-      m.pool.erase(it);
+    const uint32_t holders = 2 + (it != nullptr && (it->SharesBytesWith(m.last_doc) ||
+                                                     it->SharesBytesWith(m.last_url)));
+    if (it != nullptr && it->SharesBytesWith(t) && it->use_count() == holders) {
+      m.pool.erase(t.view());
     }
   }
   if (newest_gone) {
     m.newest = kNoDate;
-    for (const Observation* o : m.observations) {
+    m.observations.ForEach([&](const Observation* o) {
       if (o->date != kNoDate && (m.newest == kNoDate || o->date > m.newest)) m.newest = o->date;
-    }
+    });
   }
   return static_cast<int64_t>(gone.size());
 }
@@ -382,8 +381,8 @@ int64_t ActorGraph::ObservationCount(std::string_view id) const {
 }
 
 const Observation* ActorGraph::FindObservation(std::string_view id) const {
-  auto it = impl_->observations.find(id);
-  return it == impl_->observations.end() ? nullptr : *it;
+  const Observation* const* found = impl_->observations.find(id);
+  return found == nullptr ? nullptr : *found;
 }
 
 bool NewerFirst(const Observation* a, const Observation* b) {
@@ -417,12 +416,11 @@ std::vector<const Observation*> ActorGraph::Relations(const RelationQuery& q) co
     ForEachOutEdge(*v, [&](uint32_t e) { scan(e, m.edges[e].target); });
     ForEachInEdge(*v, [&](uint32_t e) { scan(e, m.edges[e].source); });
   } else if (!q.doc.empty()) {
-    auto it = m.by_doc.find(q.doc);
-    if (it != m.by_doc.end()) {
-      for (const Observation* o : it->second.observations) consider(o);
+    if (const auto* entry = m.by_doc.find(q.doc)) {
+      for (const Observation* o : entry->second.observations) consider(o);
     }
   } else {
-    for (const Observation* o : m.observations) consider(o);
+    m.observations.ForEach([&](const Observation* o) { consider(o); });
   }
   std::sort(out.begin(), out.end(), NewerFirst);
   return out;
@@ -444,9 +442,9 @@ ActorGraph::EdgeRef ActorGraph::EdgeAt(uint32_t edge) const {
 }
 
 std::optional<uint32_t> ActorGraph::FindEdge(uint32_t source, uint32_t target) const {
-  auto it = impl_->edge_index.find(PairKey(source, target));
-  if (it == impl_->edge_index.end()) return std::nullopt;
-  return it->second;
+  const auto* found = impl_->edge_index.find(PairKey(source, target));
+  if (found == nullptr) return std::nullopt;
+  return found->second;
 }
 
 void ActorGraph::ForEachOutEdge(uint32_t index, absl::FunctionRef<void(uint32_t)> fn) const {

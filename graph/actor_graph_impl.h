@@ -14,6 +14,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/hash/hash.h"
 #include "graph/actor_graph.h"
+#include "graph/sharded_table.h"
 
 namespace actorgraph {
 namespace graph_internal {
@@ -182,6 +183,7 @@ using graph_internal::ObservationIdHash;
 using graph_internal::PairKey;
 using graph_internal::RelEdge;
 using graph_internal::SameAct;
+using graph_internal::Sharded;
 using graph_internal::Stored;
 using graph_internal::StoredObservation;
 
@@ -193,13 +195,15 @@ struct ActorGraph::Impl {
   // Open-addressing maps: ingest is dominated by these lookups, and node-based maps cost a
   // cache miss per node at a million entries.
   absl::flat_hash_map<Text, uint32_t, TextHash, TextEq> actor_index;  // id -> vertex
-  absl::flat_hash_map<uint64_t, uint32_t> edge_index;  // PairKey(s, t) -> edges index
+  Sharded<absl::flat_hash_map<uint64_t, uint32_t>> edge_index;  // PairKey(s, t) -> edges index
   ObservationArena arena;  // owns every observation
-  absl::flat_hash_set<const Observation*, ObservationIdHash, ObservationIdEq> observations;
-  absl::flat_hash_map<Text, DocEntry, TextHash, TextEq> by_doc;
+  // The indexes that grow with the observations (here and edge_index above) are sharded
+  // (graph/sharded_table.h): they grow under the writer's exclusive lock, a shard at a time.
+  Sharded<absl::flat_hash_set<const Observation*, ObservationIdHash, ObservationIdEq>> observations;
+  Sharded<absl::flat_hash_map<Text, DocEntry, TextHash, TextEq>> by_doc;
   // One copy of each repeated string (actor ids, names, countries, CAMEO codes, documents,
   // URLs) shared by every observation that carries it.
-  absl::flat_hash_set<Text, TextHash, TextEq> pool;
+  Sharded<absl::flat_hash_set<Text, TextHash, TextEq>> pool;
   // Folded id, name and aliases -> actors carrying that key.
   absl::flat_hash_map<std::string, std::vector<uint32_t>> names;
   // vertex -> its distinct folded keys, each with the first spelling that gave it (id, name,
@@ -239,17 +243,17 @@ struct ActorGraph::Impl {
   // adjacent); valid while by_doc has not rehashed or erased (see AddToDocument).
   Text cached_doc;
   DocEntry* cached_doc_entry = nullptr;
-  size_t cached_doc_capacity = 0;
+  size_t cached_doc_rehashes = 0;
 
   absl::StatusOr<bool> Add(Observation o, bool pooled, const AddHint* hint);
 
   // Files `p` under its document and finds the other observations reporting the same act.
   void AddToDocument(const Observation* p) {
-    if (cached_doc_entry == nullptr || by_doc.capacity() != cached_doc_capacity ||
+    if (cached_doc_entry == nullptr || by_doc.rehashes() != cached_doc_rehashes ||
         !cached_doc.SharesBytesWith(p->evidence.doc) || p->evidence.doc.empty()) {
       cached_doc_entry = &by_doc[p->evidence.doc];
       cached_doc = p->evidence.doc;
-      cached_doc_capacity = by_doc.capacity();
+      cached_doc_rehashes = by_doc.rehashes();
     }
     DocEntry& d = *cached_doc_entry;
     d.observations.push_back(p);

@@ -382,7 +382,7 @@ struct GraphImageReader::State {
   // Worker side: the document entry of each string ordinal (while by_doc has not rehashed),
   // and the first problem it found.
   std::vector<DocEntry*> doc_of;
-  size_t doc_capacity = 0;
+  size_t doc_rehashes = 0;
   std::mutex worker_mu;
   absl::Status worker_failed;  // guarded by worker_mu
   std::unique_ptr<SerialWorker> worker;  // last: stops before the rest goes
@@ -682,17 +682,17 @@ void GraphImageReader::State::IndexObservations(const std::vector<Placed>& batch
     p.o->target = m.g[edge.target].id;
     edge.observations.push_back(p.o);
     touches += 2;
-    if (m.by_doc.capacity() != doc_capacity) {  // rehashed: older entries moved
+    if (m.by_doc.rehashes() != doc_rehashes) {  // rehashed: older entries moved
       std::fill(doc_of.begin(), doc_of.end(), nullptr);
-      doc_capacity = m.by_doc.capacity();
+      doc_rehashes = m.by_doc.rehashes();
     }
     DocEntry* entry = doc_of[p.doc];
     if (entry == nullptr) {
       entry = &m.by_doc[p.o->evidence.doc];
       entry->observations.reserve(doc_uses[p.doc]);
-      if (m.by_doc.capacity() != doc_capacity) {
+      if (m.by_doc.rehashes() != doc_rehashes) {
         std::fill(doc_of.begin(), doc_of.end(), nullptr);
-        doc_capacity = m.by_doc.capacity();
+        doc_rehashes = m.by_doc.rehashes();
       }
       doc_of[p.doc] = entry;
     }
@@ -702,8 +702,9 @@ void GraphImageReader::State::IndexObservations(const std::vector<Placed>& batch
 
 // Large documents keep an index of their acts (as AddToDocument builds it past kSmallDoc).
 absl::Status GraphImageReader::State::FinishDocuments() {
-  for (auto& [doc, d] : m.by_doc) {
-    if (d.observations.size() <= kSmallDoc) continue;
+  m.by_doc.ForEach([](auto& entry) {
+    DocEntry& d = entry.second;
+    if (d.observations.size() <= kSmallDoc) return;
     d.acts = std::make_unique<absl::flat_hash_map<uint64_t, DocEntry::Act>>();
     for (const Observation* q : d.observations) {
       if (uint64_t k = ActKey(*q)) {
@@ -711,7 +712,7 @@ absl::Status GraphImageReader::State::FinishDocuments() {
         if (a.count++ == 0) a.first = q;
       }
     }
-  }
+  });
   return absl::OkStatus();
 }
 
