@@ -6,7 +6,9 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "absl/container/flat_hash_set.h"
@@ -278,6 +280,65 @@ absl::StatusOr<sqlite3*> OpenConnection(const std::string& path, int flags) {
   sqlite3_busy_timeout(db, 5000);
   return db;
 }
+
+// Runs `produce(push)` on a thread of its own and hands what it pushes to the calling thread
+// through a queue of at most `max_queued` items, so that reading SQLite overlaps building the
+// graph. push(item) waits for room; it returns false once the consumer stopped, and produce
+// should then return. Next() gives the items in order and nullopt after the last one.
+template <typename T>
+class ProducerThread {
+ public:
+  using Push = std::function<bool(T)>;
+  ProducerThread(size_t max_queued, std::function<absl::Status(const Push&)> produce)
+      : max_queued_(max_queued), thread_([this, produce = std::move(produce)] {
+          absl::Status status = produce([this](T item) {
+            std::unique_lock lock(mu_);
+            cv_.wait(lock, [&] { return queue_.size() < max_queued_ || stop_; });
+            if (stop_) return false;
+            queue_.push_back(std::move(item));
+            cv_.notify_all();
+            return true;
+          });
+          std::lock_guard lock(mu_);
+          status_ = std::move(status);
+          done_ = true;
+          cv_.notify_all();
+        }) {}
+  ~ProducerThread() { Finish().IgnoreError(); }
+  ProducerThread(const ProducerThread&) = delete;
+  ProducerThread& operator=(const ProducerThread&) = delete;
+
+  std::optional<T> Next() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !queue_.empty() || done_; });
+    if (queue_.empty()) return std::nullopt;
+    T item = std::move(queue_.front());
+    queue_.pop_front();
+    cv_.notify_all();
+    return item;
+  }
+  // Stops the producer (a push waiting for room returns false), waits for it and returns what
+  // produce returned.
+  absl::Status Finish() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+      cv_.notify_all();
+    }
+    if (thread_.joinable()) thread_.join();
+    return status_;
+  }
+
+ private:
+  const size_t max_queued_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<T> queue_;    // guarded by mu_
+  bool done_ = false;      // guarded by mu_: produce returned
+  bool stop_ = false;      // guarded by mu_
+  absl::Status status_;    // guarded by mu_ until the thread is joined
+  std::thread thread_;     // last: starts once the rest is constructed
+};
 
 absl::Status UpgradeFromSchema1(sqlite3* db);
 
@@ -618,20 +679,12 @@ absl::Status Store::LoadRows(ActorGraph& graph, bool sentences, int64_t after_se
                              int64_t* rows) {
   // Two stages on two threads: this one adds observations to the graph while a reader steps
   // SQLite and builds them, handing over batches through a short queue.
-  struct Batch {
-    std::vector<Observation> rows;
-    absl::Status status;  // the reader's error, in the last batch
-  };
   constexpr size_t kBatchRows = 4096, kMaxQueued = 8;
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<Batch> queue;
-  bool done = false, stop = false;
-  std::thread reader([&] {
-    absl::Status status;
+  using Batch = std::vector<Observation>;
+  ProducerThread<Batch> reader(kMaxQueued, [&](const ProducerThread<Batch>::Push& push) {
     Stmt q(db_, StrCat("SELECT ", kObservationColumns,
                        " FROM observations WHERE seq > ?1 ORDER BY seq").c_str());
-    if (q.rc() != SQLITE_OK) status = SqliteError(db_, q.rc(), "reading observations");
+    if (q.rc() != SQLITE_OK) return SqliteError(db_, q.rc(), "reading observations");
     q.Bind(1, after_seq);
     // Repeated strings are stored once: a direct-mapped cache of recent values (actor ids,
     // names, countries and CAMEO codes are heavy-tailed) in front of a pool, and a column
@@ -652,43 +705,25 @@ absl::Status Store::LoadRows(ActorGraph& graph, bool sentences, int64_t after_se
       return slot;
     };
     Batch batch;
-    auto hand_over = [&](bool last) {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return queue.size() < kMaxQueued || stop; });
-      if (stop) return false;
-      queue.push_back(std::move(batch));
-      batch = Batch();
-      done = last;
-      cv.notify_all();
-      return true;
-    };
-    int rc = SQLITE_DONE;
-    while (status.ok() && (rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
       auto o = ReadObservation(q.get(), sentences, pooled);
       if (!o.ok()) {
-        status = o.status();
-        break;
+        push(std::move(batch));  // the rows before it, as the graph would have had them
+        return o.status();
       }
-      batch.rows.push_back(*std::move(o));
-      if (batch.rows.size() == kBatchRows && !hand_over(false)) return;
+      batch.push_back(*std::move(o));
+      if (batch.size() == kBatchRows && !push(std::exchange(batch, Batch()))) return absl::OkStatus();
     }
-    if (status.ok() && rc != SQLITE_DONE) status = SqliteError(db_, rc, "reading observations");
-    batch.status = status;
-    hand_over(true);
+    if (!batch.empty()) push(std::move(batch));
+    return rc == SQLITE_DONE ? absl::OkStatus() : SqliteError(db_, rc, "reading observations");
   });
   absl::Status status;
   int64_t loaded = 0;
-  for (bool last = false; !last && status.ok();) {
-    Batch batch;
-    {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return !queue.empty(); });
-      batch = std::move(queue.front());
-      queue.pop_front();
-      last = done && queue.empty();
-      cv.notify_all();
-    }
-    for (Observation& o : batch.rows) {
+  while (status.ok()) {
+    std::optional<Batch> batch = reader.Next();
+    if (!batch.has_value()) break;
+    for (Observation& o : *batch) {
       ++loaded;
       if (auto r = graph.AddPooledObservation(std::move(o)); !r.ok()) {
         status = absl::DataLossError(
@@ -696,14 +731,9 @@ absl::Status Store::LoadRows(ActorGraph& graph, bool sentences, int64_t after_se
         break;
       }
     }
-    if (status.ok()) status = batch.status;
   }
-  {
-    std::lock_guard lock(mu);
-    stop = true;
-    cv.notify_all();
-  }
-  reader.join();
+  // The reader's error comes after every row it read before it, so ours, if any, is first.
+  if (absl::Status read = reader.Finish(); status.ok()) status = read;
   *rows = loaded;
   return status;
 }
@@ -738,63 +768,37 @@ absl::StatusOr<bool> Store::LoadImage(ActorGraph& graph, LoadStats& stats) {
     image_bytes = sqlite3_column_int64(q.get(), 0);
   }
   // A reader thread copies the parts out of SQLite while this one rebuilds the graph.
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<std::string> queue;
-  bool done = false, stop = false;
-  absl::Status read_status;
-  std::thread reader([&] {
-    absl::Status status;
+  ProducerThread<std::string> reader(4, [&](const ProducerThread<std::string>::Push& push) {
     Stmt q(db_, "SELECT part, data FROM graph_image WHERE part BETWEEN ?1 AND ?2 ORDER BY part");
-    if (q.rc() != SQLITE_OK) status = SqliteError(db_, q.rc(), "reading the graph image");
+    if (q.rc() != SQLITE_OK) return SqliteError(db_, q.rc(), "reading the graph image");
     q.Bind(1, static_cast<int64_t>(first));
     q.Bind(2, static_cast<int64_t>(last));
     int64_t expect = first;
-    int rc = SQLITE_DONE;
-    while (status.ok() && (rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
       if (sqlite3_column_int64(q.get(), 0) != expect++) {
-        status = absl::DataLossError(StrCat("graph image part ", expect - 1, " is missing"));
-        break;
+        return absl::DataLossError(StrCat("graph image part ", expect - 1, " is missing"));
       }
       const void* data = sqlite3_column_blob(q.get(), 1);
-      std::string chunk(static_cast<const char*>(data),
-                        static_cast<size_t>(sqlite3_column_bytes(q.get(), 1)));
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return queue.size() < 4 || stop; });
-      if (stop) return;
-      queue.push_back(std::move(chunk));
-      cv.notify_all();
+      if (!push(std::string(static_cast<const char*>(data),
+                            static_cast<size_t>(sqlite3_column_bytes(q.get(), 1))))) {
+        return absl::OkStatus();
+      }
     }
-    if (status.ok() && rc != SQLITE_DONE) status = SqliteError(db_, rc, "reading the graph image");
-    if (status.ok() && expect != last + 1) {
-      status = absl::DataLossError(StrCat("graph image part ", expect, " is missing"));
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading the graph image");
+    if (expect != last + 1) {
+      return absl::DataLossError(StrCat("graph image part ", expect, " is missing"));
     }
-    std::lock_guard lock(mu);
-    read_status = status;
-    done = true;
-    cv.notify_all();
+    return absl::OkStatus();
   });
   GraphImageReader image(static_cast<uint64_t>(image_bytes));
   absl::Status status;
   while (status.ok()) {
-    std::string chunk;
-    {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return !queue.empty() || done; });
-      if (queue.empty()) break;
-      chunk = std::move(queue.front());
-      queue.pop_front();
-      cv.notify_all();
-    }
-    status = image.Add(chunk);
+    std::optional<std::string> chunk = reader.Next();
+    if (!chunk.has_value()) break;
+    status = image.Add(*chunk);
   }
-  {
-    std::lock_guard lock(mu);
-    stop = true;
-    cv.notify_all();
-  }
-  reader.join();
-  if (status.ok()) status = read_status;
+  if (absl::Status read = reader.Finish(); status.ok()) status = read;
   absl::StatusOr<ActorGraph> rebuilt = status.ok() ? image.Finish() : absl::StatusOr<ActorGraph>(status);
   if (!rebuilt.ok()) {
     // Only the image's own damage is skipped; a store that cannot be read at all fails.
