@@ -96,9 +96,9 @@ class Sharded {
     for (const Table& t : shards_) n += t.size();
     return n;
   }
-  // Room for `n` elements in all without a rehash, give or take the hash's unevenness (a
-  // slack of 1/64 per shard: a shard of a million expected entries is a thousand standard
-  // deviations from it).
+  // Room for `n` elements in all without a rehash, give or take the hash's unevenness: each
+  // shard gets n/kShards plus 1/64 of that plus 16, which is 15 standard deviations of a
+  // shard's count at a million per shard, 1 at a thousand (a small shard rehashes cheaply).
   void reserve(size_t n) {
     const size_t each = n / kShards;
     for (Table& t : shards_) t.reserve(each + each / 64 + 16);
