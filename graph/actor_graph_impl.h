@@ -14,6 +14,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/hash/hash.h"
 #include "graph/actor_graph.h"
+#include "graph/chunked_vector.h"
 #include "graph/sharded_table.h"
 
 namespace actorgraph {
@@ -191,7 +192,8 @@ using graph_internal::StoredObservation;
 
 struct ActorGraph::Impl {
   Graph g;
-  std::vector<EdgeData> edges;
+  // Chunked (graph/chunked_vector.h): growing it under the writer's lock moves nothing.
+  graph_internal::ChunkedVector<EdgeData> edges;
   // Open-addressing maps: ingest is dominated by these lookups, and node-based maps cost a
   // cache miss per node at a million entries.
   absl::flat_hash_map<Text, uint32_t, TextHash, TextEq> actor_index;  // id -> vertex
