@@ -26,6 +26,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -93,18 +94,28 @@ Args Parse(int argc, char** argv) {
       if (i + 1 >= argc) Usage(StrCat(f, " needs a value").c_str());
       return argv[++i];
     };
+    // A whole non-negative number, or usage naming the flag.
+    auto number = [&]() -> uint64_t {
+      const std::string v = value();
+      uint64_t n = 0;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec != std::errc() || end != v.data() + v.size()) {
+        Usage(StrCat(f, " needs a non-negative whole number, not \"", v, "\"").c_str());
+      }
+      return n;
+    };
     if (f == "--db") {
       a.db = value();
     } else if (f == "--actors") {
-      a.spec.actors = std::stoull(value());
+      a.spec.actors = number();
     } else if (f == "--observations") {
-      a.spec.observations = std::stoull(value());
+      a.spec.observations = number();
     } else if (f == "--seed") {
-      a.spec.seed = std::stoull(value());
+      a.spec.seed = number();
     } else if (f == "--batch") {
-      a.batch = std::stoull(value());
+      a.batch = number();
     } else if (f == "--queries") {
-      a.queries = std::stoi(value());
+      a.queries = static_cast<int>(std::min<uint64_t>(number(), 1'000'000'000));
     } else if (f == "--no-evidence") {
       a.spec.evidence = false;
     } else if (f == "--json") {

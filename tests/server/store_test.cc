@@ -37,6 +37,15 @@ void WriteStoreFile(const std::string& db, const std::vector<Observation>& obser
   ASSERT_TRUE((*store)->Write({}, observations, &rows).ok());
 }
 
+// Opening the old-schema store at `db` read-only is refused as FailedPrecondition, with a
+// message that contains `says` (the reader cannot upgrade it).
+void ExpectReadOnlyOpenRefused(const std::string& db, const char* says) {
+  auto ro = Store::Open(db, {.read_only = true});
+  ASSERT_FALSE(ro.ok());
+  EXPECT_EQ(ro.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(ro.status().message().find(says), absl::string_view::npos) << ro.status();
+}
+
 // Runs `sql` on the database file `db` with the sqlite3 shell.
 void Sqlite3(const std::string& db, const std::string& sql) {
   const std::string command = StrCat("sqlite3 ", db, " \"", sql, "\"");
@@ -100,7 +109,9 @@ TEST(StoreTest, UpsertActorsReplacesByIdAndPersists) {
   (*state)->Read([](const ActorGraph& g) {
     const Actor* t = g.FindActor("turkey");
     EXPECT_NE(t, nullptr);
-    if (t) EXPECT_EQ(t->aliases.size(), 2u);
+    if (t) {
+      EXPECT_EQ(t->aliases.size(), 2u);
+    }
     EXPECT_EQ(g.Resolve("turkiye"), std::optional<std::string>("turkey"));
     return 0;
   });
@@ -302,10 +313,7 @@ TEST(StoreTest, UpgradesASchemaOneDatabase) {
     std::fclose(f);
   }
   ASSERT_EQ(std::system(sql.c_str()), 0) << sql;
-  auto ro = Store::Open(db, {.read_only = true});
-  ASSERT_FALSE(ro.ok());
-  EXPECT_EQ(ro.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(ro.status().message().find("upgrade"), absl::string_view::npos) << ro.status();
+  ExpectReadOnlyOpenRefused(db, "upgrade");
   auto store = Store::Open(db);
   ASSERT_TRUE(store.ok()) << store.status();
   ActorGraph g;
@@ -336,10 +344,7 @@ TEST(StoreTest, UpgradesASchemaTwoDatabase) {
           " doc = (SELECT doc FROM observations WHERE seq = changes.row) WHERE count IS NOT NULL;"
           "ALTER TABLE changes DROP COLUMN count; ALTER TABLE changes DROP COLUMN batch;"
           "UPDATE meta SET value = 'actorgraph-2' WHERE key = 'schema';");
-  auto ro = Store::Open(db, {.read_only = true});
-  ASSERT_FALSE(ro.ok());
-  EXPECT_EQ(ro.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(ro.status().message().find("actorgraph-2"), absl::string_view::npos) << ro.status();
+  ExpectReadOnlyOpenRefused(db, "actorgraph-2");
   auto store = Store::Open(db);
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_EQ((*store)->committed_version(), 1);

@@ -2,6 +2,8 @@
 // -fsanitize=thread, by the `tsan` preset that tools/test.sh also runs.
 #include <algorithm>
 #include <atomic>
+#include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -37,12 +39,22 @@ std::vector<Observation> Batch(int writer, int n) {
   return batch;
 }
 
+// A GraphState on the store at `path`, loaded; nullptr (and a failed test) otherwise.
+std::unique_ptr<GraphState> OpenLoaded(const std::string& path) {
+  auto state = GraphState::Open(path);
+  EXPECT_TRUE(state.ok()) << state.status();
+  if (!state.ok()) return nullptr;
+  const absl::Status loaded = (*state)->Load();
+  EXPECT_TRUE(loaded.ok()) << loaded;
+  if (!loaded.ok()) return nullptr;
+  return *std::move(state);
+}
+
 TEST(StressTest, ReadersNeverSeeHalfABatch) {
   testing::TempDir dir;
-  auto state = GraphState::Open(dir.path() + "/stress.db");
-  ASSERT_TRUE(state.ok());
-  ASSERT_TRUE((*state)->Load().ok());
-  GraphState& s = **state;
+  std::unique_ptr<GraphState> state = OpenLoaded(dir.path() + "/stress.db");
+  ASSERT_NE(state, nullptr);
+  GraphState& s = *state;
   std::atomic<bool> done{false};
   std::atomic<int> torn{0}, reads{0};
   constexpr int kWriters = 2, kBatches = 40;
@@ -52,7 +64,9 @@ TEST(StressTest, ReadersNeverSeeHalfABatch) {
     threads.emplace_back([&, w] {
       for (int n = 0; n < kBatches; ++n) {
         ASSERT_TRUE(s.Ingest(Batch(w, n)).ok());
-        if (n % 10 == 9) ASSERT_TRUE(s.RetractDocument(StrCat("w", w, "-b", n - 5)).ok());
+        if (n % 10 == 9) {
+          ASSERT_TRUE(s.RetractDocument(StrCat("w", w, "-b", n - 5)).ok());
+        }
       }
     });
   }
@@ -91,10 +105,9 @@ TEST(StressTest, ReadersNeverSeeHalfABatch) {
 // id is stored once, every actor once, and the graph ends up holding exactly what the store does.
 TEST(StressTest, PipelinedStreamsStoreEachIdOnceAndMatchTheStore) {
   testing::TempDir dir;
-  auto state = GraphState::Open(dir.path() + "/streams.db");
-  ASSERT_TRUE(state.ok());
-  ASSERT_TRUE((*state)->Load().ok());
-  GraphState& s = **state;
+  std::unique_ptr<GraphState> state = OpenLoaded(dir.path() + "/streams.db");
+  ASSERT_NE(state, nullptr);
+  GraphState& s = *state;
   constexpr int kStreams = 3, kBatches = 30, kDocs = 12;
   std::atomic<int64_t> inserted{0}, created{0}, retracted{0};
   std::vector<std::thread> threads;
@@ -128,9 +141,8 @@ TEST(StressTest, PipelinedStreamsStoreEachIdOnceAndMatchTheStore) {
   const size_t live = s.Read([](const ActorGraph& g) { return g.observation_count(); });
   EXPECT_EQ(static_cast<int64_t>(live), inserted.load() - retracted.load());
   EXPECT_LE(created.load(), 13);  // actor-0..actor-12, each created by one batch only
-  auto reloaded = GraphState::Open(dir.path() + "/streams.db");
-  ASSERT_TRUE(reloaded.ok()) << reloaded.status();
-  ASSERT_TRUE((*reloaded)->Load().ok());
+  std::unique_ptr<GraphState> reloaded = OpenLoaded(dir.path() + "/streams.db");
+  ASSERT_NE(reloaded, nullptr);
   std::vector<std::string> ids_live, ids_stored;
   auto ids = [](const ActorGraph& g) {
     std::vector<std::string> out;
@@ -138,10 +150,10 @@ TEST(StressTest, PipelinedStreamsStoreEachIdOnceAndMatchTheStore) {
     std::sort(out.begin(), out.end());
     return out;
   };
-  EXPECT_EQ(s.Read(ids), (*reloaded)->Read(ids));
+  EXPECT_EQ(s.Read(ids), reloaded->Read(ids));
   EXPECT_EQ(s.Read([](const ActorGraph& g) { return g.actor_count(); }),
-            (*reloaded)->Read([](const ActorGraph& g) { return g.actor_count(); }));
-  EXPECT_EQ(s.version(), (*reloaded)->version());
+            reloaded->Read([](const ActorGraph& g) { return g.actor_count(); }));
+  EXPECT_EQ(s.version(), reloaded->version());
   // Each stored row was logged once: a row stored twice would show as one more addition.
   auto changes = s.ChangesAfter(0, 1 << 20);
   ASSERT_TRUE(changes.ok()) << changes.status();
@@ -156,10 +168,9 @@ TEST(StressTest, PipelinedStreamsStoreEachIdOnceAndMatchTheStore) {
 
 TEST(StressTest, WatchersWakeOnEveryCommit) {
   testing::TempDir dir;
-  auto state = GraphState::Open(dir.path() + "/watch.db");
-  ASSERT_TRUE(state.ok());
-  ASSERT_TRUE((*state)->Load().ok());
-  GraphState& s = **state;
+  std::unique_ptr<GraphState> state = OpenLoaded(dir.path() + "/watch.db");
+  ASSERT_NE(state, nullptr);
+  GraphState& s = *state;
   std::atomic<int64_t> seen{0};
   std::thread watcher([&] {
     int64_t v = 0;
