@@ -289,6 +289,11 @@ int64_t ActorGraph::RetractDocument(std::string_view doc) {
   return static_cast<int64_t>(gone.size());
 }
 
+std::vector<const Observation*> ActorGraph::DocumentObservations(std::string_view doc) const {
+  const auto* entry = impl_->by_doc.find(doc);
+  return entry == nullptr ? std::vector<const Observation*>() : entry->second.observations;
+}
+
 void ActorGraph::Reserve(size_t actors, size_t observations) {
   Impl& m = *impl_;
   m.actor_index.reserve(actors);

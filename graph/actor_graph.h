@@ -153,6 +153,8 @@ class ActorGraph {
 
   // Removes every observation of document `doc`; returns how many were removed.
   int64_t RetractDocument(std::string_view doc);
+  // The observations of document `doc`, in the order they were added (none when unknown).
+  std::vector<const Observation*> DocumentObservations(std::string_view doc) const;
 
   // The actor with this exact id, or nullptr.
   const Actor* FindActor(std::string_view id) const;

@@ -122,7 +122,7 @@ std::string FieldPath::Sub(std::string_view sub) const {
   return index < 0 ? StrCat(name, ".", sub) : StrCat(name, "[", index, "].", sub);
 }
 
-absl::StatusOr<Observation> FromProto(const v1::Relation& r, FieldPath field) {
+absl::StatusOr<Observation> FromProto(const v1::Relation& r, FieldPath field, Utf8 utf8) {
   auto f = [&](std::string_view sub) { return field.Sub(sub); };
   Observation o;
   struct TextField {
@@ -140,7 +140,7 @@ absl::StatusOr<Observation> FromProto(const v1::Relation& r, FieldPath field) {
                              {r.evidence().sentence(), "evidence.sentence", 64 * 1024}}) {
     // The field path is only spelled out for an error: building it per field was a
     // measurable share of ingest.
-    if (t.value.size() <= t.max && IsValidUtf8Fast(t.value)) continue;
+    if (t.value.size() <= t.max && (utf8 == Utf8::kParsed || IsValidUtf8Fast(t.value))) continue;
     return CheckText(t.value, f(t.name), t.max, false);
   }
   o.source = r.source().empty() ? Slugify(r.source_name()) : r.source();

@@ -50,9 +50,14 @@ struct FieldPath {
   int index = -1;
 };
 
+// Whether FromProto checks that strings are UTF-8. A message protobuf parsed is already
+// checked: parsing refuses a proto3 string field that is not (convert_test pins this down),
+// and the second pass was ~2 % of an ingested observation's CPU.
+enum class Utf8 { kCheck, kParsed };
 // Validates and completes a wire relation (defaults from its kind, id computed when empty).
 // `field` names it in errors, e.g. "relations[3]".
-absl::StatusOr<Observation> FromProto(const v1::Relation& r, FieldPath field);
+absl::StatusOr<Observation> FromProto(const v1::Relation& r, FieldPath field,
+                                      Utf8 utf8 = Utf8::kCheck);
 // Validates a wire actor (id slug, name, enums, role dates).
 absl::StatusOr<Actor> FromProto(const v1::Actor& a, std::string_view field);
 // Validates a filter (known kinds, sign, dates, since <= until).

@@ -273,7 +273,20 @@ absl::StatusOr<std::pair<int, int>> GraphState::UpsertActors(std::vector<Actor> 
 absl::StatusOr<int64_t> GraphState::RetractDocument(const std::string& doc) {
   std::lock_guard write(write_mu_);
   DrainApplies();
-  auto ids = store_->RetractDocument(doc);
+  // The graph holds exactly what is stored now (write_mu_, drained), so its rows of `doc`
+  // are the store's; a row it does not know (0) makes the store look the document up.
+  std::optional<std::vector<int64_t>> rows(std::in_place);
+  {
+    std::shared_lock lock(graph_mu_);
+    for (const Observation* o : graph_.DocumentObservations(doc)) {
+      if (o->evidence.stored_row == 0) {
+        rows.reset();
+        break;
+      }
+      rows->push_back(o->evidence.stored_row);
+    }
+  }
+  auto ids = store_->RetractDocument(doc, std::move(rows));
   if (!ids.ok()) return ids.status();
   int64_t removed;
   {

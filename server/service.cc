@@ -314,7 +314,7 @@ grpc::Status ActorGraphService::IngestRelations(
       std::vector<Observation> batch;
       batch.reserve(req->relations_size());
       for (int i = 0; i < req->relations_size(); ++i) {
-        auto o = FromProto(req->relations(i), FieldPath("relations", i));
+        auto o = FromProto(req->relations(i), FieldPath("relations", i), Utf8::kParsed);
         if (!o.ok()) return refuse(absl::InvalidArgumentError(StrCat(prefix, o.status().message())));
         batch.push_back(*std::move(o));
       }

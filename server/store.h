@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,8 +103,13 @@ class Store {
   // for a row that is gone. Uses the read connection, so it may run beside writers.
   absl::StatusOr<std::vector<std::string>> ReadSentences(const std::vector<int64_t>& rows);
 
-  // Deletes every observation of `doc` in one transaction, logging each; returns their ids.
-  absl::StatusOr<std::vector<std::string>> RetractDocument(const std::string& doc);
+  // Deletes every observation of `doc` in one transaction, logging each; returns their ids
+  // in row order. `rows` are the rows (evidence.stored_row) that hold them, as the loaded
+  // graph knows: the table has no index on doc (keeping one cost a quarter of every write),
+  // so without `rows` the whole table is scanned. A row that is not stored, or holds
+  // another document, is Internal (the graph and the store disagree) and deletes nothing.
+  absl::StatusOr<std::vector<std::string>> RetractDocument(
+      const std::string& doc, std::optional<std::vector<int64_t>> rows = std::nullopt);
 
   // Changes with version > after, oldest first, at most `max`.
   absl::StatusOr<std::vector<Change>> ReadChanges(int64_t after, int max);

@@ -104,6 +104,36 @@ TEST(ConvertTest, RelationTextChecksFindBadBytesAnywhereAndNameTheField) {
   EXPECT_EQ(ErrorOf(r), "relations[0].cameo: is 17 bytes; the limit is 16");
 }
 
+TEST(ConvertTest, ParsedRelationsSkipOnlyTheUtf8CheckThatParsingMade) {
+  // Utf8::kParsed rests on protobuf refusing to parse a proto3 string that is not UTF-8:
+  // bytes with a bad string in any relation field, or in its evidence, must not parse.
+  const auto bad = std::string("ok\xff", 3);
+  for (auto set : std::vector<void (*)(v1::Relation&, const std::string&)>{
+           [](v1::Relation& r, const std::string& v) { r.set_source_name(v); },
+           [](v1::Relation& r, const std::string& v) { r.set_id(v); },
+           [](v1::Relation& r, const std::string& v) { r.mutable_evidence()->set_sentence(v); },
+           [](v1::Relation& r, const std::string& v) { r.mutable_evidence()->set_url(v); }}) {
+    v1::IngestRelationsRequest req;
+    *req.add_relations() = Valid();
+    set(*req.mutable_relations(0), bad);
+    std::string wire;
+    ASSERT_TRUE(req.SerializePartialToString(&wire));
+    v1::IngestRelationsRequest parsed;
+    EXPECT_FALSE(parsed.ParseFromString(wire));
+    EXPECT_NE(ErrorOf(req.relations(0)).find("is not valid UTF-8"), std::string::npos);
+  }
+  // The other checks stay.
+  v1::Relation r = Valid();
+  r.set_cameo(std::string(17, '0'));
+  EXPECT_EQ(std::string(FromProto(r, "relations[0]", Utf8::kParsed).status().message()),
+            "relations[0].cameo: is 17 bytes; the limit is 16");
+  r = Valid();
+  r.set_source("");
+  r.set_source_name("");
+  EXPECT_FALSE(FromProto(r, "relations[0]", Utf8::kParsed).ok());
+  EXPECT_TRUE(FromProto(Valid(), "relations[0]", Utf8::kParsed).ok());
+}
+
 TEST(ConvertTest, ActorsAndFiltersAreValidated) {
   v1::Actor a;
   a.set_id("Bad Id");

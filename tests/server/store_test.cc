@@ -158,6 +158,50 @@ TEST(StoreTest, RetractionIsAtomicAndLoggedAsChanges) {
   for (size_t i = 1; i < all->size(); ++i) EXPECT_GT((*all)[i].version, (*all)[i - 1].version);
 }
 
+// The table has no index on doc: a retraction deletes the rows the graph names (checked
+// against the document), or scans without them. A store from before drops its old index.
+TEST(StoreTest, RetractsTheRowsItIsGivenOrScansForThem) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  const std::vector<Observation> obs = {Obs("a", "b", RelationKind::kSupport, "d1"),
+                                        Obs("b", "c", RelationKind::kMeet, "d2"),
+                                        Obs("a", "c", RelationKind::kFight, "d1")};
+  WriteStoreFile(db, obs);  // rows 1, 2, 3
+  Sqlite3(db, "CREATE INDEX observations_doc ON observations(doc)");
+  {
+    auto store = Store::Open(db);
+    ASSERT_TRUE(store.ok()) << store.status();
+    auto d1 = (*store)->RetractDocument("d1", std::vector<int64_t>{3, 1});
+    ASSERT_TRUE(d1.ok()) << d1.status();
+    EXPECT_EQ(*d1, (std::vector<std::string>{obs[0].id.str(), obs[2].id.str()}));
+    for (int64_t wrong : {1, 4}) {  // gone already; never stored
+      auto refused = (*store)->RetractDocument("d2", std::vector<int64_t>{2, wrong});
+      EXPECT_EQ(refused.status().code(), absl::StatusCode::kInternal) << refused.status();
+      EXPECT_NE(refused.status().message().find(StrCat("row ", wrong, " is not stored")),
+                absl::string_view::npos)
+          << refused.status();
+    }
+    auto other = (*store)->RetractDocument("d1", std::vector<int64_t>{2});  // d2's row
+    EXPECT_EQ(other.status().code(), absl::StatusCode::kInternal) << other.status();
+    const int64_t before = (*store)->committed_version();
+    auto d2 = (*store)->RetractDocument("d2");
+    ASSERT_TRUE(d2.ok()) << d2.status();
+    EXPECT_EQ(*d2, std::vector<std::string>{obs[1].id.str()});
+    EXPECT_EQ((*store)->committed_version(), before + 1);
+    auto none = (*store)->RetractDocument("d9", std::vector<int64_t>{});
+    ASSERT_TRUE(none.ok()) << none.status();
+    EXPECT_TRUE(none->empty());
+    auto changes = (*store)->ReadChanges(0, 10);
+    ASSERT_TRUE(changes.ok()) << changes.status();
+    ASSERT_EQ(changes->size(), 6u);  // 3 added (one batch row), 2 + 1 retracted
+    EXPECT_EQ((*changes)[3].ref, obs[0].id.view());
+    EXPECT_EQ((*changes)[4].ref, obs[2].id.view());
+    EXPECT_EQ((*changes)[5].doc, "d2");
+  }
+  // Creating the index again succeeds only because opening the store dropped it.
+  Sqlite3(db, "CREATE INDEX observations_doc ON observations(doc); DROP INDEX observations_doc");
+}
+
 TEST(StoreTest, ReadOnlyDatabaseRefusesWritesWithUnavailable) {
   testing::TempDir dir;
   const std::string db = dir.path() + "/s.db";
