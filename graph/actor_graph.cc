@@ -166,14 +166,17 @@ absl::StatusOr<bool> ActorGraph::AddObservation(Observation o, const AddHint& hi
 ActorGraph::AddHint ActorGraph::PrepareObservation(Observation& o) const {
   const Impl& m = *impl_;
   AddHint hint;
-  auto actor = [&](Text& id) -> int32_t {
+  auto actor = [&](Text& id, Text& name, Text& country) -> int32_t {
     auto it = m.actor_index.find(id.view());
     if (it == m.actor_index.end()) return -1;
-    id = m.g[it->second].id;
+    const ActorNode& node = m.g[it->second];
+    id = node.id;
+    if (name.use_count() == 1 && name == node.seen_name) name = node.seen_name;
+    if (country.use_count() == 1 && country == node.seen_country) country = node.seen_country;
     return static_cast<int32_t>(it->second);
   };
-  hint.source = actor(o.source);
-  hint.target = actor(o.target);
+  hint.source = actor(o.source, o.source_name, o.source_country);
+  hint.target = actor(o.target, o.target_name, o.target_country);
   for (Text* f : {&o.source_name, &o.target_name, &o.source_country, &o.target_country, &o.cameo,
                   &o.evidence.doc, &o.evidence.url}) {
     if (f->empty() || f->use_count() != 1) continue;
@@ -187,7 +190,8 @@ void ActorGraph::PrefetchObservation(const Observation& o) const {
   const Impl& m = *impl_;
   m.actor_index.prefetch(o.source.view());
   m.actor_index.prefetch(o.target.view());
-  for (const Text* f : {&o.source_name, &o.target_name, &o.evidence.doc, &o.evidence.url}) {
+  // Not the names: they are nearly always the actors' seen_name.
+  for (const Text* f : {&o.evidence.doc, &o.evidence.url}) {
     if (!f->empty()) m.pool.prefetch(f->view());
   }
   m.observations.prefetch(o.id.view());
@@ -231,6 +235,8 @@ absl::StatusOr<bool> ActorGraph::Impl::Add(Observation o, bool pooled, const Add
     }
     m.InternField(n.evidence.doc, &m.last_doc);
     m.InternField(n.evidence.url, &m.last_url);
+    m.Remember(m.g[s], n.source_name, n.source_country);
+    m.Remember(m.g[t], n.target_name, n.target_country);
   }
   uint32_t e = m.EnsureEdge(s, t);
   m.edges[e].observations.push_back(p);
@@ -260,7 +266,8 @@ int64_t ActorGraph::RetractDocument(std::string_view doc) {
     newest_gone |= p->date != kNoDate && p->date == m.newest;
   }
   // Release last: `gone` and the edge lists point into the arena. Strings that only these
-  // observations used leave the pool.
+  // observations used leave the pool (a name or country an actor last had stays: its
+  // seen_name or seen_country holds it).
   absl::flat_hash_set<Text, TextHash, TextEq> maybe_unused;
   for (const Observation* p : gone) {
     m.observations.erase(p);

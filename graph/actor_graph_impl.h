@@ -24,6 +24,10 @@ struct ActorNode {
   Actor actor;
   int64_t observations = 0;  // touching this actor, either direction
   Text id;                   // actor.id, the pooled copy observations share
+  // The name and country the newest ingested observation gave this actor (the copies it
+  // shares): an actor is nearly always named alike, so PrepareObservation compares an
+  // observation's against these, next to `id` in memory, before it looks in the pool.
+  Text seen_name, seen_country;
 };
 struct RelEdge {
   uint32_t index = 0;  // into Impl::edges
@@ -235,6 +239,11 @@ struct ActorGraph::Impl {
     if (last != nullptr) *last = t;
   }
   Text last_doc, last_url;  // the previous observation's, for InternField
+  // Makes an added observation's (interned) name and country its actor's seen ones.
+  static void Remember(ActorNode& node, const Text& name, const Text& country) {
+    if (!name.empty() && !name.SharesBytesWith(node.seen_name)) node.seen_name = name;
+    if (!country.empty() && !country.SharesBytesWith(node.seen_country)) node.seen_country = country;
+  }
   struct ActorHint {
     Text id;
     uint32_t index = 0;

@@ -120,6 +120,28 @@ TEST(ActorGraphTest, PrepareFindsWhatAddWouldLookUpAndShares) {
   ASSERT_NE(g.FindActor("wagner"), nullptr);
   EXPECT_EQ(g.ObservationCount("wagner"), 1);
   EXPECT_EQ(g.ObservationCount("russia"), 3);
+
+  // A name and country an actor had before come from the actor, not the pool lookup; a new
+  // spelling is looked up (and then remembered).
+  Observation named = Obs("russia", "haftar", RelationKind::kMeet, "2020-01-04", "doc3");
+  named.source_name = "Russia";
+  named.source_country = "RUS";
+  ASSERT_TRUE(g.AddObservation(named).ok());
+  const Observation* named_stored = g.FindObservation(named.id);
+  ASSERT_NE(named_stored, nullptr);
+  Observation later = Obs("russia", "haftar", RelationKind::kMeet, "2020-01-05", "doc4");
+  later.source_name = "Russia";
+  later.source_country = "RUS";
+  later.target_name = "Khalifa Haftar";
+  g.PrepareObservation(later);
+  EXPECT_TRUE(later.source_name.SharesBytesWith(named_stored->source_name));
+  EXPECT_TRUE(later.source_country.SharesBytesWith(named_stored->source_country));
+  EXPECT_EQ(later.target_name.use_count(), 1u);  // new to the graph: its own copy
+  ASSERT_TRUE(g.AddObservation(later).ok());
+  Observation third = Obs("russia", "haftar", RelationKind::kMeet, "2020-01-06", "doc5");
+  third.target_name = "Khalifa Haftar";
+  g.PrepareObservation(third);
+  EXPECT_TRUE(third.target_name.SharesBytesWith(g.FindObservation(later.id)->target_name));
 }
 
 TEST(ActorGraphTest, AddObservationRejectsBadFields) {
