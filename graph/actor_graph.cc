@@ -163,9 +163,12 @@ absl::StatusOr<bool> ActorGraph::AddObservation(Observation o, const AddHint& hi
   return impl_->Add(std::move(o), /*pooled=*/false, &hint);
 }
 
-ActorGraph::AddHint ActorGraph::PrepareObservation(Observation& o) const {
+uint32_t ActorGraph::IdHash(std::string_view id) { return IdHash32(id); }
+
+ActorGraph::AddHint ActorGraph::PrepareObservation(Observation& o, uint32_t id_hash) const {
   const Impl& m = *impl_;
   AddHint hint;
+  hint.id_hash = id_hash != 0 ? id_hash : IdHash32(o.id.view());
   auto actor = [&](Text& id, Text& name, Text& country) -> int32_t {
     auto it = m.actor_index.find(id.view());
     if (it == m.actor_index.end()) return -1;
@@ -182,11 +185,11 @@ ActorGraph::AddHint ActorGraph::PrepareObservation(Observation& o) const {
     if (f->empty() || f->use_count() != 1) continue;
     if (const Text* pooled = m.pool.find(f->view())) *f = *pooled;
   }
-  hint.known_id = m.observations.contains(o.id.view());
+  hint.known_id = m.observations.contains(HashedId{o.id.view(), hint.id_hash});
   return hint;
 }
 
-void ActorGraph::PrefetchObservation(const Observation& o) const {
+void ActorGraph::PrefetchObservation(const Observation& o, uint32_t id_hash) const {
   const Impl& m = *impl_;
   m.actor_index.prefetch(o.source.view());
   m.actor_index.prefetch(o.target.view());
@@ -194,7 +197,20 @@ void ActorGraph::PrefetchObservation(const Observation& o) const {
   for (const Text* f : {&o.evidence.doc, &o.evidence.url}) {
     if (!f->empty()) m.pool.prefetch(f->view());
   }
-  m.observations.prefetch(o.id.view());
+  m.observations.prefetch(HashedId{o.id.view(), id_hash != 0 ? id_hash : IdHash32(o.id.view())});
+}
+
+void ActorGraph::PrefetchAdd(const Observation& o, const AddHint& hint) const {
+  const Impl& m = *impl_;
+  if (hint.id_hash != 0) m.observations.prefetch(HashedId{o.id.view(), hint.id_hash});
+  if (hint.source < 0 || hint.target < 0) return;
+  m.edge_index.prefetch(PairKey(static_cast<uint32_t>(hint.source), static_cast<uint32_t>(hint.target)));
+  for (int32_t v : {hint.source, hint.target}) {
+    const auto& stored = m.g.m_vertices[static_cast<size_t>(v)];
+    __builtin_prefetch(&stored.m_out_edges, 1);
+    __builtin_prefetch(&stored.m_in_edges, 1);
+    __builtin_prefetch(&stored.m_property.id, 1);
+  }
 }
 
 absl::StatusOr<bool> ActorGraph::Impl::Add(Observation o, bool pooled, const AddHint* hint) {
@@ -215,7 +231,7 @@ absl::StatusOr<bool> ActorGraph::Impl::Add(Observation o, bool pooled, const Add
   slot->o = std::move(o);
   Observation& n = slot->o;
   const Observation* p = &n;
-  slot->id_hash = IdHash32(n.id.view());
+  slot->id_hash = hint != nullptr && hint->id_hash != 0 ? hint->id_hash : IdHash32(n.id.view());
   if (!m.observations.insert(p).second) {  // one probe: a known id gives the slot back
     m.arena.Release(slot);
     return false;

@@ -132,21 +132,29 @@ class ActorGraph {
   struct AddHint {
     int32_t source = -1;  // the actors' indices; -1 when not known (yet)
     int32_t target = -1;
+    uint32_t id_hash = 0;   // IdHash(o.id); 0 when not computed
     bool known_id = false;  // an observation with this id was stored when looked up
   };
+  // The hash the id index keeps of an observation id (never 0). It reads no graph state:
+  // a caller computes it outside any lock and passes it on (in AddHint::id_hash).
+  static uint32_t IdHash(std::string_view id);
   // Looks `o` up without changing the graph, so a writer can run it under a shared lock,
   // beside readers, before it takes the exclusive one: sets each string field the graph
   // already holds (actor ids, names, countries, CAMEO code, document, URL) to the graph's
   // shared copy, which AddObservation then neither looks up nor copies, and returns the
   // hint. Actor indices stay valid for good (actors are never removed); `known_id` describes
   // the graph as it was, so a caller that lets other writes in between must check the id again.
-  AddHint PrepareObservation(Observation& o) const;
+  // `id_hash` is IdHash(o.id) when the caller has it (0: computed here).
+  AddHint PrepareObservation(Observation& o, uint32_t id_hash = 0) const;
   // Starts loading the index entries PrepareObservation(o) will read (a hint to the CPU:
   // call it a few observations ahead; it changes nothing).
-  void PrefetchObservation(const Observation& o) const;
+  void PrefetchObservation(const Observation& o, uint32_t id_hash = 0) const;
   // AddObservation for an `o` that PrepareObservation prepared on this graph, with its hint
   // (writes since are fine: an unknown actor is looked up again).
   absl::StatusOr<bool> AddObservation(Observation o, const AddHint& hint);
+  // Starts loading what AddObservation(o, hint) will write: the id index's slot, the two
+  // actors' vertices and the edge index's slot (call it a few observations ahead).
+  void PrefetchAdd(const Observation& o, const AddHint& hint) const;
 
   // Capacity hints before a bulk load of about this many actors and observations.
   void Reserve(size_t actors, size_t observations);

@@ -117,10 +117,16 @@ inline uint32_t IdHash32(std::string_view id) {
 // when it is set (through the id otherwise; both give the same value), compared through the
 // pointee. The multiply spreads the 32 bits over the 64 the table splits into its probe
 // position (high bits) and control byte (low 7).
+// An id with its IdHash32 (not 0), to look it up without hashing it again.
+struct HashedId {
+  std::string_view id;
+  uint32_t h32;
+};
 struct ObservationIdHash {
   using is_transparent = void;
   static size_t Spread(uint32_t h) { return uint64_t{h} * 0x9E3779B97F4A7C15ull; }
   size_t operator()(std::string_view id) const { return Spread(IdHash32(id)); }
+  size_t operator()(const HashedId& k) const { return Spread(k.h32); }
   size_t operator()(const Observation* o) const {
     const uint32_t h = Stored(*o).id_hash;
     return Spread(h != 0 ? h : IdHash32(o->id.view()));
@@ -129,6 +135,7 @@ struct ObservationIdHash {
 struct ObservationIdEq {
   using is_transparent = void;
   static std::string_view Id(std::string_view id) { return id; }
+  static std::string_view Id(const HashedId& k) { return k.id; }
   static std::string_view Id(const Observation* o) { return o->id.view(); }
   template <typename A, typename B>
   bool operator()(const A& a, const B& b) const {
@@ -180,6 +187,7 @@ using graph_internal::ActorNode;
 using graph_internal::DocEntry;
 using graph_internal::EdgeData;
 using graph_internal::Graph;
+using graph_internal::HashedId;
 using graph_internal::kSmallDoc;
 using graph_internal::IdHash32;
 using graph_internal::ObservationArena;

@@ -72,6 +72,9 @@ void GraphState::DrainApplies() {
 PreparedBatch GraphState::Prepare(std::vector<Observation> batch) const {
   PreparedBatch p;
   p.hints.resize(batch.size());
+  // Outside the lock: the ids' hashes, which the lookups below and the apply reuse.
+  std::vector<uint32_t> id_hashes(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) id_hashes[i] = ActorGraph::IdHash(batch[i].id.view());
   // A short shared hold per chunk: a waiting writer (the lock prefers writers) gets in
   // between chunks instead of waiting for the whole batch.
   constexpr size_t kChunk = 256;
@@ -86,11 +89,11 @@ PreparedBatch GraphState::Prepare(std::vector<Observation> batch) const {
     const size_t end = std::min(batch.size(), first + kChunk);
     constexpr size_t kAhead = 4;  // the lookups are cache misses in tables of 100 k+ entries
     for (size_t i = first; i < std::min(end, first + kAhead); ++i) {
-      graph_.PrefetchObservation(batch[i]);
+      graph_.PrefetchObservation(batch[i], id_hashes[i]);
     }
     for (size_t i = first; i < end; ++i) {
-      if (i + kAhead < end) graph_.PrefetchObservation(batch[i + kAhead]);
-      p.hints[i] = graph_.PrepareObservation(batch[i]);
+      if (i + kAhead < end) graph_.PrefetchObservation(batch[i + kAhead], id_hashes[i + kAhead]);
+      p.hints[i] = graph_.PrepareObservation(batch[i], id_hashes[i]);
     }
   }
   p.ids.reserve(batch.size());
@@ -219,7 +222,14 @@ IngestResult GraphState::ApplyBatch(StoredBatch batch) {
   {
     std::unique_lock lock(graph_mu_);
     for (Actor& a : batch.new_actors) graph_.UpsertActor(std::move(a)).IgnoreError();
-    for (size_t i = 0; i < batch.observations.size(); ++i) {
+    // What an add writes is scattered over large tables: start loading it a few ahead.
+    constexpr size_t kAhead = 6;
+    const size_t n = batch.observations.size();
+    for (size_t i = 0; i < std::min(n, kAhead); ++i) {
+      graph_.PrefetchAdd(batch.observations[i], batch.hints[i]);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kAhead < n) graph_.PrefetchAdd(batch.observations[i + kAhead], batch.hints[i + kAhead]);
       if (batch.observations[i].evidence.stored_row == 0) {
         ++result.duplicates;
         continue;

@@ -102,7 +102,11 @@ TEST(ActorGraphTest, PrepareFindsWhatAddWouldLookUpAndShares) {
   EXPECT_TRUE(o.evidence.doc.SharesBytesWith(stored->evidence.doc));
   EXPECT_TRUE(o.evidence.url.SharesBytesWith(stored->evidence.url));
   EXPECT_EQ(g.observation_count(), 1u);  // looking up changed nothing
+  EXPECT_EQ(hint.id_hash, ActorGraph::IdHash(o.id.view()));
+  EXPECT_EQ(g.PrepareObservation(o, hint.id_hash).id_hash, hint.id_hash);  // given, kept
 
+  g.PrefetchAdd(o, hint);  // a hint to the CPU only
+  EXPECT_EQ(g.observation_count(), 1u);
   auto added = g.AddObservation(o, hint);
   ASSERT_TRUE(added.ok()) << added.status();
   EXPECT_TRUE(*added);
