@@ -180,10 +180,13 @@ ActorGraph::AddHint ActorGraph::PrepareObservation(Observation& o, uint32_t id_h
   };
   hint.source = actor(o.source, o.source_name, o.source_country);
   hint.target = actor(o.target, o.target_name, o.target_country);
-  for (Text* f : {&o.source_name, &o.target_name, &o.source_country, &o.target_country, &o.cameo,
-                  &o.evidence.doc, &o.evidence.url}) {
+  for (Text* f : {&o.source_name, &o.target_name, &o.source_country, &o.target_country, &o.cameo}) {
     if (f->empty() || f->use_count() != 1) continue;
     if (const Text* pooled = m.pool.find(f->view())) *f = *pooled;
+  }
+  // A known document's id is its by_doc key (documents are not pooled; nor are URLs).
+  if (o.evidence.doc.use_count() == 1) {
+    if (const auto* entry = m.by_doc.find(o.evidence.doc.view())) o.evidence.doc = entry->first;
   }
   hint.known_id = m.observations.contains(HashedId{o.id.view(), hint.id_hash});
   return hint;
@@ -194,9 +197,7 @@ void ActorGraph::PrefetchObservation(const Observation& o, uint32_t id_hash) con
   m.actor_index.prefetch(o.source.view());
   m.actor_index.prefetch(o.target.view());
   // Not the names: they are nearly always the actors' seen_name.
-  for (const Text* f : {&o.evidence.doc, &o.evidence.url}) {
-    if (!f->empty()) m.pool.prefetch(f->view());
-  }
+  if (!o.evidence.doc.empty()) m.by_doc.prefetch(o.evidence.doc.view());
   m.observations.prefetch(HashedId{o.id.view(), id_hash != 0 ? id_hash : IdHash32(o.id.view())});
 }
 
@@ -249,8 +250,8 @@ absl::StatusOr<bool> ActorGraph::Impl::Add(Observation o, bool pooled, const Add
     for (Text* f : {&n.source_name, &n.target_name, &n.source_country, &n.target_country, &n.cameo}) {
       m.InternField(*f);
     }
-    m.InternField(n.evidence.doc, &m.last_doc);
-    m.InternField(n.evidence.url, &m.last_url);
+    Impl::ShareWithPrevious(n.evidence.doc, m.last_doc);
+    Impl::ShareWithPrevious(n.evidence.url, m.last_url);
     m.Remember(m.g[s], n.source_name, n.source_country);
     m.Remember(m.g[t], n.target_name, n.target_country);
   }
@@ -288,20 +289,15 @@ int64_t ActorGraph::RetractDocument(std::string_view doc) {
   for (const Observation* p : gone) {
     m.observations.erase(p);
     StoredObservation& slot = Stored(p);
-    for (const Text* t : {&slot.o.source_name, &slot.o.target_name, &slot.o.cameo,
-                          &slot.o.evidence.doc, &slot.o.evidence.url}) {
+    for (const Text* t : {&slot.o.source_name, &slot.o.target_name, &slot.o.cameo}) {
       if (!t->empty()) maybe_unused.insert(*t);
     }
     m.arena.Release(&slot);
   }
   for (const Text& t : maybe_unused) {
     const Text* it = m.pool.find(t.view());
-    // Unused when only the pool and `maybe_unused` hold it (and the documents' last values).
-    const uint32_t holders = 2 + (it != nullptr && (it->SharesBytesWith(m.last_doc) ||
-                                                     it->SharesBytesWith(m.last_url)));
-    if (it != nullptr && it->SharesBytesWith(t) && it->use_count() == holders) {
-      m.pool.erase(t.view());
-    }
+    // Unused when only the pool and `maybe_unused` hold it.
+    if (it != nullptr && it->SharesBytesWith(t) && it->use_count() == 2) m.pool.erase(t.view());
   }
   if (newest_gone) {
     m.newest = kNoDate;

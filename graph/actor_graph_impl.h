@@ -236,17 +236,24 @@ struct ActorGraph::Impl {
   }
   // Interns a field of a new observation. A Text that is already shared (use_count > 1) came
   // from Intern() or from the caller's own copies: left as it is, which is always correct and
-  // only forgoes sharing. Consecutive observations of one document repeat `last`.
-  void InternField(Text& t, Text* last = nullptr) {
+  // only forgoes sharing.
+  void InternField(Text& t) {
     if (t.use_count() != 1) return;
-    if (last != nullptr && !last->empty() && t == *last) {
-      t = *last;
-      return;
-    }
     Intern(t);
-    if (last != nullptr) *last = t;
   }
-  Text last_doc, last_url;  // the previous observation's, for InternField
+  // Documents and URLs are not pooled: nearly all are new, and interning them was a tenth of
+  // an ingested observation's time under the writer's lock. A document's observations come
+  // together, so each shares the previous observation's copy when the bytes are equal (and a
+  // document's id is also its by_doc key, which PrepareObservation finds).
+  static void ShareWithPrevious(Text& t, Text& previous) {
+    if (t.SharesBytesWith(previous)) return;
+    if (!t.empty() && t == previous) {
+      t = previous;
+    } else {
+      previous = t;
+    }
+  }
+  Text last_doc, last_url;  // the previous observation's, for ShareWithPrevious
   // Makes an added observation's (interned) name and country its actor's seen ones.
   static void Remember(ActorNode& node, const Text& name, const Text& country) {
     if (!name.empty() && !name.SharesBytesWith(node.seen_name)) node.seen_name = name;

@@ -99,8 +99,8 @@ TEST(ActorGraphTest, PrepareFindsWhatAddWouldLookUpAndShares) {
   EXPECT_FALSE(hint.known_id);
   EXPECT_TRUE(o.source.SharesBytesWith(stored->source));
   EXPECT_TRUE(o.source_name.SharesBytesWith(stored->source_name));
-  EXPECT_TRUE(o.evidence.doc.SharesBytesWith(stored->evidence.doc));
-  EXPECT_TRUE(o.evidence.url.SharesBytesWith(stored->evidence.url));
+  EXPECT_TRUE(o.evidence.doc.SharesBytesWith(stored->evidence.doc));  // the document's key
+  EXPECT_FALSE(o.evidence.url.SharesBytesWith(stored->evidence.url));   // URLs are not pooled
   EXPECT_EQ(g.observation_count(), 1u);  // looking up changed nothing
   EXPECT_EQ(hint.id_hash, ActorGraph::IdHash(o.id.view()));
   EXPECT_EQ(g.PrepareObservation(o, hint.id_hash).id_hash, hint.id_hash);  // given, kept
@@ -110,6 +110,8 @@ TEST(ActorGraphTest, PrepareFindsWhatAddWouldLookUpAndShares) {
   auto added = g.AddObservation(o, hint);
   ASSERT_TRUE(added.ok()) << added.status();
   EXPECT_TRUE(*added);
+  // ... but the add shares the previous observation's URL, equal bytes.
+  EXPECT_TRUE(g.FindObservation(o.id)->evidence.url.SharesBytesWith(stored->evidence.url));
   EXPECT_EQ(g.ObservationCount("russia"), 2);
   EXPECT_EQ(g.ObservationCount("haftar"), 2);
   EXPECT_EQ(g.Relations(RelationQuery{.actor = "russia", .other = "haftar"}).size(), 2u);
