@@ -169,36 +169,51 @@ ActorGraph::AddHint ActorGraph::PrepareObservation(Observation& o, uint32_t id_h
   const Impl& m = *impl_;
   AddHint hint;
   hint.id_hash = id_hash != 0 ? id_hash : IdHash32(o.id.view());
-  auto actor = [&](Text& id, Text& name, Text& country) -> int32_t {
-    auto it = m.actor_index.find(id.view());
-    if (it == m.actor_index.end()) return -1;
-    const ActorNode& node = m.g[it->second];
-    id = node.id;
-    if (name.use_count() == 1 && name == node.seen_name) name = node.seen_name;
-    if (country.use_count() == 1 && country == node.seen_country) country = node.seen_country;
-    return static_cast<int32_t>(it->second);
-  };
-  hint.source = actor(o.source, o.source_name, o.source_country);
-  hint.target = actor(o.target, o.target_name, o.target_country);
-  for (Text* f : {&o.source_name, &o.target_name, &o.source_country, &o.target_country, &o.cameo}) {
-    if (f->empty() || f->use_count() != 1) continue;
-    if (const Text* pooled = m.pool.find(f->view())) *f = *pooled;
-  }
-  // A known document's id is its by_doc key (documents are not pooled; nor are URLs).
-  if (o.evidence.doc.use_count() == 1) {
-    if (const auto* entry = m.by_doc.find(o.evidence.doc.view())) o.evidence.doc = entry->first;
-  }
-  hint.known_id = m.observations.contains(HashedId{o.id.view(), hint.id_hash});
+  hint.source = m.ActorIndexOf(o.source);
+  hint.target = m.ActorIndexOf(o.target);
+  m.FinishPrepare(o, hint);
   return hint;
 }
 
-void ActorGraph::PrefetchObservation(const Observation& o, uint32_t id_hash) const {
+void ActorGraph::PrepareObservations(std::span<Observation> batch,
+                                     std::span<const uint32_t> id_hashes,
+                                     std::span<AddHint> hints) const {
   const Impl& m = *impl_;
-  m.actor_index.prefetch(o.source.view());
-  m.actor_index.prefetch(o.target.view());
-  // Not the names: they are nearly always the actors' seen_name.
-  if (!o.evidence.doc.empty()) m.by_doc.prefetch(o.evidence.doc.view());
-  m.observations.prefetch(HashedId{o.id.view(), id_hash != 0 ? id_hash : IdHash32(o.id.view())});
+  // Step i loads index slots for observation i, finds the actors of i - kFind (their slots
+  // loaded) and starts loading their vertices, starts loading the vertices' seen name and
+  // country for i - kSeen, and finishes i - kFinish with all of it at hand.
+  constexpr size_t kFind = 4, kSeen = 6, kFinish = 8;
+  const size_t n = batch.size();
+  for (size_t i = 0; i < n + kFinish; ++i) {
+    if (i < n) {
+      const Observation& o = batch[i];
+      m.actor_index.prefetch(o.source.view());
+      m.actor_index.prefetch(o.target.view());
+      // Not the names: they are nearly always the actors' seen_name.
+      if (!o.evidence.doc.empty()) m.by_doc.prefetch(o.evidence.doc.view());
+      m.observations.prefetch(HashedId{o.id.view(), id_hashes[i]});
+    }
+    if (i >= kFind && i - kFind < n) {
+      const size_t j = i - kFind;
+      AddHint& h = hints[j];
+      h = AddHint();
+      h.id_hash = id_hashes[j];
+      h.source = m.ActorIndexOf(batch[j].source);
+      h.target = m.ActorIndexOf(batch[j].target);
+      for (int32_t v : {h.source, h.target}) {
+        if (v >= 0) __builtin_prefetch(&m.g[static_cast<uint32_t>(v)].id);
+      }
+    }
+    if (i >= kSeen && i - kSeen < n) {
+      for (int32_t v : {hints[i - kSeen].source, hints[i - kSeen].target}) {
+        if (v < 0) continue;
+        const ActorNode& node = m.g[static_cast<uint32_t>(v)];
+        node.seen_name.Prefetch();
+        node.seen_country.Prefetch();
+      }
+    }
+    if (i >= kFinish) m.FinishPrepare(batch[i - kFinish], hints[i - kFinish]);
+  }
 }
 
 void ActorGraph::PrefetchAdd(const Observation& o, const AddHint& hint) const {
@@ -218,16 +233,21 @@ absl::StatusOr<bool> ActorGraph::Impl::Add(Observation o, bool pooled, const Add
   if (o.id.empty()) return absl::InvalidArgumentError("field \"id\": is empty");
   if (o.source.empty()) return absl::InvalidArgumentError("field \"source\": is empty");
   if (o.target.empty()) return absl::InvalidArgumentError("field \"target\": is empty");
-  if (o.source == o.target) {
+  Impl& m = *this;
+  // Ids PrepareObservation resolved are the actors' own (same bytes, so valid slugs): the
+  // checks compare indices instead of reading the ids again under the writer's lock.
+  const bool resolved = hint != nullptr && hint->source >= 0 && hint->target >= 0 &&
+                        o.source.SharesBytesWith(m.g[static_cast<uint32_t>(hint->source)].id) &&
+                        o.target.SharesBytesWith(m.g[static_cast<uint32_t>(hint->target)].id);
+  if (resolved ? hint->source == hint->target : o.source == o.target) {
     return absl::InvalidArgumentError("field \"target\": equals source (self-relation)");
   }
   for (const auto* f : {&o.source, &o.target}) {
-    if (!IsValidActorId(*f)) {
+    if (!resolved && !IsValidActorId(*f)) {
       return absl::InvalidArgumentError(StrCat("field \"", f == &o.source ? "source" : "target",
                                                "\": \"", *f, "\" is not a lower-case slug"));
     }
   }
-  Impl& m = *this;
   StoredObservation* slot = m.arena.Allocate();
   slot->o = std::move(o);
   Observation& n = slot->o;

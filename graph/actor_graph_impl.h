@@ -273,6 +273,34 @@ struct ActorGraph::Impl {
 
   absl::StatusOr<bool> Add(Observation o, bool pooled, const AddHint* hint);
 
+  // PrepareObservation's two halves: the actor's index (-1 when unknown), then the rest
+  // for a hint whose id_hash, source and target are set.
+  int32_t ActorIndexOf(const Text& id) const {
+    auto it = actor_index.find(id.view());
+    return it == actor_index.end() ? -1 : static_cast<int32_t>(it->second);
+  }
+  void FinishPrepare(Observation& o, ActorGraph::AddHint& hint) const {
+    // The actor's own id, and its seen name and country when the observation's are equal.
+    auto share = [&](int32_t v, Text& id, Text& name, Text& country) {
+      if (v < 0) return;
+      const ActorNode& node = g[static_cast<uint32_t>(v)];
+      id = node.id;
+      if (name.use_count() == 1 && name == node.seen_name) name = node.seen_name;
+      if (country.use_count() == 1 && country == node.seen_country) country = node.seen_country;
+    };
+    share(hint.source, o.source, o.source_name, o.source_country);
+    share(hint.target, o.target, o.target_name, o.target_country);
+    for (Text* f : {&o.source_name, &o.target_name, &o.source_country, &o.target_country, &o.cameo}) {
+      if (f->empty() || f->use_count() != 1) continue;
+      if (const Text* pooled = pool.find(f->view())) *f = *pooled;
+    }
+    // A known document's id is its by_doc key (documents are not pooled; nor are URLs).
+    if (o.evidence.doc.use_count() == 1) {
+      if (const auto* entry = by_doc.find(o.evidence.doc.view())) o.evidence.doc = entry->first;
+    }
+    hint.known_id = observations.contains(HashedId{o.id.view(), hint.id_hash});
+  }
+
   // Files `p` under its document and finds the other observations reporting the same act.
   void AddToDocument(const Observation* p) {
     if (cached_doc_entry == nullptr || by_doc.rehashes() != cached_doc_rehashes ||

@@ -87,14 +87,9 @@ PreparedBatch GraphState::Prepare(std::vector<Observation> batch) const {
       p.generation = PreparedBatch::kStale;
     }
     const size_t end = std::min(batch.size(), first + kChunk);
-    constexpr size_t kAhead = 4;  // the lookups are cache misses in tables of 100 k+ entries
-    for (size_t i = first; i < std::min(end, first + kAhead); ++i) {
-      graph_.PrefetchObservation(batch[i], id_hashes[i]);
-    }
-    for (size_t i = first; i < end; ++i) {
-      if (i + kAhead < end) graph_.PrefetchObservation(batch[i + kAhead], id_hashes[i + kAhead]);
-      p.hints[i] = graph_.PrepareObservation(batch[i], id_hashes[i]);
-    }
+    graph_.PrepareObservations(std::span(batch).subspan(first, end - first),
+                               std::span<const uint32_t>(id_hashes).subspan(first, end - first),
+                               std::span(p.hints).subspan(first, end - first));
   }
   p.ids.reserve(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {

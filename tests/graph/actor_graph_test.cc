@@ -116,6 +116,12 @@ TEST(ActorGraphTest, PrepareFindsWhatAddWouldLookUpAndShares) {
   EXPECT_EQ(g.ObservationCount("haftar"), 2);
   EXPECT_EQ(g.Relations(RelationQuery{.actor = "russia", .other = "haftar"}).size(), 2u);
 
+  // A self-relation between known actors is refused with the hint as without it.
+  Observation self = Obs("russia", "russia", RelationKind::kMeet, "2020-01-03", "doc9");
+  ActorGraph::AddHint self_hint = g.PrepareObservation(self);
+  ASSERT_GE(self_hint.source, 0);
+  EXPECT_EQ(g.AddObservation(self, self_hint).status().code(), absl::StatusCode::kInvalidArgument);
+
   // A known id; an unknown actor, created by the add as without a hint.
   Observation again = first;
   EXPECT_TRUE(g.PrepareObservation(again).known_id);
@@ -148,6 +154,62 @@ TEST(ActorGraphTest, PrepareFindsWhatAddWouldLookUpAndShares) {
   third.target_name = "Khalifa Haftar";
   g.PrepareObservation(third);
   EXPECT_TRUE(third.target_name.SharesBytesWith(g.FindObservation(later.id)->target_name));
+}
+
+// The staged batch form finds and shares exactly what one PrepareObservation per
+// observation does, for batches shorter and longer than its stages' distances.
+TEST(ActorGraphTest, PrepareObservationsMatchesOneAtATime) {
+  ActorGraph g;
+  const std::vector<std::string> actors = {"russia", "haftar", "gna", "turkey", "egypt", "uae"};
+  auto stored = [&](size_t k) {
+    Observation o = Obs(actors[k % 6], actors[(k + 1) % 6], RelationKind::kMeet, "2020-01-02",
+                        "doc" + std::to_string(k % 3), static_cast<int>(k) * 20);
+    o.source_country = "C" + std::to_string(k % 6);
+    return o;
+  };
+  for (size_t k = 0; k < 12; ++k) Add(g, stored(k));
+  auto make = [&](size_t n) {
+    std::vector<Observation> batch;
+    for (size_t k = 0; k < n; ++k) {
+      // Known and unknown actors, stored and new ids, known and new documents.
+      const std::string source = k % 4 == 3 ? "newcomer" + std::to_string(k) : actors[k % 6];
+      Observation o = Obs(source, actors[(k + 2) % 6], RelationKind::kMeet, "2020-01-02",
+                          "doc" + std::to_string(k % 5), static_cast<int>(k % 7) * 20);
+      o.source_country = "C" + std::to_string(k % 6);
+      batch.push_back(k % 5 == 0 ? stored(k % 12) : o);
+    }
+    return batch;
+  };
+  for (size_t n : {0, 3, 9, 40}) {
+    std::vector<Observation> one = make(n), staged = make(n);
+    std::vector<ActorGraph::AddHint> hints(n);
+    std::vector<uint32_t> hashes(n);
+    for (size_t i = 0; i < n; ++i) hashes[i] = ActorGraph::IdHash(staged[i].id.view());
+    g.PrepareObservations(staged, hashes, hints);
+    size_t known = 0, shared = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const ActorGraph::AddHint hint = g.PrepareObservation(one[i]);
+      EXPECT_EQ(hints[i].source, hint.source) << n << " " << i;
+      EXPECT_EQ(hints[i].target, hint.target) << n << " " << i;
+      EXPECT_EQ(hints[i].id_hash, hint.id_hash) << n << " " << i;
+      EXPECT_EQ(hints[i].known_id, hint.known_id) << n << " " << i;
+      known += hint.known_id;
+      for (auto f : {&Observation::source, &Observation::target, &Observation::source_name,
+                     &Observation::target_name, &Observation::source_country, &Observation::cameo}) {
+        // Both the graph's copy, or both their own.
+        EXPECT_EQ((one[i].*f).SharesBytesWith(staged[i].*f), (one[i].*f).use_count() > 1)
+            << n << " " << i << " " << (one[i].*f);
+        shared += (one[i].*f).SharesBytesWith(staged[i].*f);
+      }
+      EXPECT_EQ(one[i].evidence.doc.SharesBytesWith(staged[i].evidence.doc),
+                one[i].evidence.doc.use_count() > 1);
+    }
+    if (n == 40) {  // the batch exercised both outcomes
+      EXPECT_GT(known, 0u);
+      EXPECT_LT(known, n);
+      EXPECT_GT(shared, 0u);
+    }
+  }
 }
 
 TEST(ActorGraphTest, AddObservationRejectsBadFields) {
