@@ -76,16 +76,12 @@ PreparedBatch GraphState::Prepare(std::vector<Observation> batch) const {
   std::vector<uint32_t> id_hashes(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) id_hashes[i] = ActorGraph::IdHash(batch[i].id.view());
   // A short shared hold per chunk: a waiting writer (the lock prefers writers) gets in
-  // between chunks instead of waiting for the whole batch.
+  // between chunks instead of waiting for the whole batch. Chunks after the first may see
+  // later writes; `generation` is the first's, the oldest view (see StoreBatch).
   constexpr size_t kChunk = 256;
   for (size_t first = 0; first < batch.size(); first += kChunk) {
     std::shared_lock lock(graph_mu_);
-    const uint64_t seen = graph_writes_.load(std::memory_order_relaxed);
-    if (first == 0) {
-      p.generation = seen;
-    } else if (seen != p.generation) {
-      p.generation = PreparedBatch::kStale;
-    }
+    if (first == 0) p.generation = graph_writes_.load(std::memory_order_relaxed);
     const size_t end = std::min(batch.size(), first + kChunk);
     graph_.PrepareObservations(std::span(batch).subspan(first, end - first),
                                std::span<const uint32_t>(id_hashes).subspan(first, end - first),
@@ -119,7 +115,7 @@ absl::StatusOr<StoredBatch> GraphState::StoreBatch(PreparedBatch prepared) {
     std::lock_guard lock(unapplied_mu_);
     pending = unapplied_;
     const uint64_t now = graph_writes_.load(std::memory_order_relaxed);
-    if (prepared.generation != PreparedBatch::kStale && prepared.generation <= now) {
+    if (prepared.generation <= now) {
       unchanged = true;
       for (uint64_t g = prepared.generation + 1; g <= now && unchanged; ++g) {
         auto it = std::find_if(applied_.begin(), applied_.end(),
@@ -134,10 +130,15 @@ absl::StatusOr<StoredBatch> GraphState::StoreBatch(PreparedBatch prepared) {
   }
   std::shared_lock<WriterPreferringRwLock> graph_lock(graph_mu_, std::defer_lock);
   if (!unchanged) graph_lock.lock();
-  // True when a pending batch's `set` (&Keys::ids or &Keys::actors) holds `key`.
+  // True when a pending batch's `set` (&Keys::ids or &Keys::actors) holds `key`; the key
+  // is hashed once for all of them.
   auto pending_has = [&](auto StoredBatch::Keys::*set, std::string_view key) {
-    return std::any_of(pending.begin(), pending.end(),
-                       [&](const auto& k) { return ((*k).*set).contains(key); });
+    if (pending.empty()) return false;
+    const size_t hash = TextHash()(key);
+    return std::any_of(pending.begin(), pending.end(), [&](const auto& k) {
+      const auto& keys = (*k).*set;
+      return keys.find(key, hash) != keys.end();
+    });
   };
   auto keys = std::make_shared<StoredBatch::Keys>();
   std::vector<Actor> new_actors;

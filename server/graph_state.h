@@ -54,8 +54,10 @@ struct PreparedBatch {
   std::vector<ActorGraph::AddHint> hints;  // one per observation
   std::vector<size_t> repeats;  // observations whose id an earlier one of the batch carries
   absl::flat_hash_set<Text, TextHash, TextEq> ids;  // every id of the batch
-  uint64_t generation = 0;      // the graph writes the lookups saw (kStale: mixed)
-  static constexpr uint64_t kStale = ~uint64_t{0};
+  // The graph writes the first chunk's lookups saw. Later chunks may have seen more: each
+  // hint then holds for this generation too (actors and stored ids only appear, except by
+  // writes that break StoreBatch's chain of applied batches and make it look again).
+  uint64_t generation = 0;
 };
 
 // A batch committed to the store and not yet applied to the graph (GraphState::StoreBatch,
