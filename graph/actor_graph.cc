@@ -171,14 +171,22 @@ ActorGraph::AddHint ActorGraph::PrepareObservation(Observation& o, uint32_t id_h
   hint.id_hash = id_hash != 0 ? id_hash : IdHash32(o.id.view());
   hint.source = m.ActorIndexOf(o.source);
   hint.target = m.ActorIndexOf(o.target);
-  m.FinishPrepare(o, hint);
+  m.FinishPrepare(o, hint, nullptr);
   return hint;
 }
 
 void ActorGraph::PrepareObservations(std::span<Observation> batch,
                                      std::span<const uint32_t> id_hashes,
-                                     std::span<AddHint> hints) const {
+                                     std::span<AddHint> hints,
+                                     std::span<const FieldViews> views) const {
   const Impl& m = *impl_;
+  // An actor id: from the view when there is one.
+  auto source = [&](size_t j) {
+    return views.empty() || views[j].source.empty() ? batch[j].source.view() : views[j].source;
+  };
+  auto target = [&](size_t j) {
+    return views.empty() || views[j].target.empty() ? batch[j].target.view() : views[j].target;
+  };
   // Step i loads index slots for observation i, finds the actors of i - kFind (their slots
   // loaded) and starts loading their vertices, starts loading the vertices' seen name and
   // country for i - kSeen, and finishes i - kFinish with all of it at hand.
@@ -187,8 +195,8 @@ void ActorGraph::PrepareObservations(std::span<Observation> batch,
   for (size_t i = 0; i < n + kFinish; ++i) {
     if (i < n) {
       const Observation& o = batch[i];
-      m.actor_index.prefetch(o.source.view());
-      m.actor_index.prefetch(o.target.view());
+      m.actor_index.prefetch(source(i));
+      m.actor_index.prefetch(target(i));
       // Not the names: they are nearly always the actors' seen_name.
       if (!o.evidence.doc.empty()) m.by_doc.prefetch(o.evidence.doc.view());
       m.observations.prefetch(HashedId{o.id.view(), id_hashes[i]});
@@ -198,8 +206,8 @@ void ActorGraph::PrepareObservations(std::span<Observation> batch,
       AddHint& h = hints[j];
       h = AddHint();
       h.id_hash = id_hashes[j];
-      h.source = m.ActorIndexOf(batch[j].source);
-      h.target = m.ActorIndexOf(batch[j].target);
+      h.source = m.ActorIndexOf(source(j));
+      h.target = m.ActorIndexOf(target(j));
       for (int32_t v : {h.source, h.target}) {
         if (v >= 0) __builtin_prefetch(&m.g[static_cast<uint32_t>(v)].id);
       }
@@ -212,7 +220,10 @@ void ActorGraph::PrepareObservations(std::span<Observation> batch,
         node.seen_country.Prefetch();
       }
     }
-    if (i >= kFinish) m.FinishPrepare(batch[i - kFinish], hints[i - kFinish]);
+    if (i >= kFinish) {
+      const size_t j = i - kFinish;
+      m.FinishPrepare(batch[j], hints[j], views.empty() ? nullptr : &views[j]);
+    }
   }
 }
 

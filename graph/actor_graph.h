@@ -146,11 +146,22 @@ class ActorGraph {
   // the graph as it was, so a caller that lets other writes in between must check the id again.
   // `id_hash` is IdHash(o.id) when the caller has it (0: computed here).
   AddHint PrepareObservation(Observation& o, uint32_t id_hash = 0) const;
+  // The strings of an observation that the graph nearly always holds already (actor ids,
+  // names, countries, CAMEO code), as views into the caller's buffer, e.g. the request
+  // message the observation was converted from: PrepareObservations then sets each empty
+  // field from its view, to the graph's copy when there is one, so that converting a request
+  // copies none of these. An empty view leaves its field as it is.
+  struct FieldViews {
+    std::string_view source, target, source_name, target_name, source_country, target_country,
+        cameo;
+  };
   // PrepareObservation(batch[i], id_hashes[i]) into hints[i] for each i, in stages a few
   // observations apart, so that the cache misses of neighbouring lookups overlap: each
-  // lookup in an index of a million entries is a chain of two to four misses.
+  // lookup in an index of a million entries is a chain of two to four misses. `views`, when
+  // given, has one entry per observation (see FieldViews).
   void PrepareObservations(std::span<Observation> batch, std::span<const uint32_t> id_hashes,
-                           std::span<AddHint> hints) const;
+                           std::span<AddHint> hints,
+                           std::span<const FieldViews> views = {}) const;
   // AddObservation for an `o` that PrepareObservation prepared on this graph, with its hint
   // (writes since are fine: an unknown actor is looked up again).
   absl::StatusOr<bool> AddObservation(Observation o, const AddHint& hint);

@@ -7,6 +7,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -274,25 +275,49 @@ struct ActorGraph::Impl {
   absl::StatusOr<bool> Add(Observation o, bool pooled, const AddHint* hint);
 
   // PrepareObservation's two halves: the actor's index (-1 when unknown), then the rest
-  // for a hint whose id_hash, source and target are set.
-  int32_t ActorIndexOf(const Text& id) const {
-    auto it = actor_index.find(id.view());
+  // for a hint whose id_hash, source and target are set (with the observation's FieldViews
+  // when the caller gave them).
+  int32_t ActorIndexOf(std::string_view id) const {
+    auto it = actor_index.find(id);
     return it == actor_index.end() ? -1 : static_cast<int32_t>(it->second);
   }
-  void FinishPrepare(Observation& o, ActorGraph::AddHint& hint) const {
-    // The actor's own id, and its seen name and country when the observation's are equal.
-    auto share = [&](int32_t v, Text& id, Text& name, Text& country) {
-      if (v < 0) return;
-      const ActorNode& node = g[static_cast<uint32_t>(v)];
-      id = node.id;
-      if (name.use_count() == 1 && name == node.seen_name) name = node.seen_name;
-      if (country.use_count() == 1 && country == node.seen_country) country = node.seen_country;
+  void FinishPrepare(Observation& o, ActorGraph::AddHint& hint,
+                     const ActorGraph::FieldViews* views) const {
+    // Sets `field` to the bytes of `view` (or leaves it, for an empty view): to `shared`, the
+    // graph's copy, when there is one; else to the field's own copy, made now from a view.
+    auto fill = [](Text& field, std::string_view view, const Text* shared) {
+      if (shared != nullptr) {
+        field = *shared;
+      } else if (!view.empty() && field.empty()) {
+        field = Text(view);
+      }
     };
-    share(hint.source, o.source, o.source_name, o.source_country);
-    share(hint.target, o.target, o.target_name, o.target_country);
-    for (Text* f : {&o.source_name, &o.target_name, &o.source_country, &o.target_country, &o.cameo}) {
-      if (f->empty() || f->use_count() != 1) continue;
-      if (const Text* pooled = pool.find(f->view())) *f = *pooled;
+    auto bytes = [](const Text& field, std::string_view view) {
+      return view.empty() ? field.view() : view;
+    };
+    const ActorGraph::FieldViews none;
+    const ActorGraph::FieldViews& v = views != nullptr ? *views : none;
+    // The actor's own id, and its seen name and country when the observation's are equal;
+    // otherwise the pool's copy of the name or country, if any.
+    auto actor = [&](int32_t index, Text& id, std::string_view id_view, Text& name,
+                     std::string_view name_view, Text& country, std::string_view country_view) {
+      const ActorNode* node = index < 0 ? nullptr : &g[static_cast<uint32_t>(index)];
+      fill(id, id_view, node != nullptr ? &node->id : nullptr);
+      for (auto [field, view, seen] : {std::tuple{&name, name_view, node ? &node->seen_name : nullptr},
+                                       std::tuple{&country, country_view,
+                                                  node ? &node->seen_country : nullptr}}) {
+        const std::string_view b = bytes(*field, view);
+        if (b.empty() || field->use_count() > 1) continue;  // nothing, or shared already
+        const Text* shared = seen != nullptr && *seen == b ? seen : pool.find(b);
+        fill(*field, view, shared);
+      }
+    };
+    actor(hint.source, o.source, v.source, o.source_name, v.source_name, o.source_country,
+          v.source_country);
+    actor(hint.target, o.target, v.target, o.target_name, v.target_name, o.target_country,
+          v.target_country);
+    if (const std::string_view b = bytes(o.cameo, v.cameo); !b.empty() && o.cameo.use_count() <= 1) {
+      fill(o.cameo, v.cameo, pool.find(b));
     }
     // A known document's id is its by_doc key (documents are not pooled; nor are URLs).
     if (o.evidence.doc.use_count() == 1) {

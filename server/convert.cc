@@ -122,7 +122,8 @@ std::string FieldPath::Sub(std::string_view sub) const {
   return index < 0 ? StrCat(name, ".", sub) : StrCat(name, "[", index, "].", sub);
 }
 
-absl::StatusOr<Observation> FromProto(const v1::Relation& r, FieldPath field, Utf8 utf8) {
+absl::StatusOr<Observation> FromProto(const v1::Relation& r, FieldPath field, Utf8 utf8,
+                                      ActorGraph::FieldViews* views) {
   auto f = [&](std::string_view sub) { return field.Sub(sub); };
   Observation o;
   struct TextField {
@@ -143,17 +144,16 @@ absl::StatusOr<Observation> FromProto(const v1::Relation& r, FieldPath field, Ut
     if (t.value.size() <= t.max && (utf8 == Utf8::kParsed || IsValidUtf8Fast(t.value))) continue;
     return CheckText(t.value, f(t.name), t.max, false);
   }
-  o.source = r.source().empty() ? Slugify(r.source_name()) : r.source();
-  o.target = r.target().empty() ? Slugify(r.target_name()) : r.target();
-  if (o.source.empty()) return Bad(f("source"), "is required (give source or source_name)");
-  if (o.target.empty()) return Bad(f("target"), "is required (give target or target_name)");
-  if (!IsValidActorId(o.source)) return Bad(f("source"), StrCat("\"", o.source, "\" is not an actor id"));
-  if (!IsValidActorId(o.target)) return Bad(f("target"), StrCat("\"", o.target, "\" is not an actor id"));
-  if (o.source == o.target) return Bad(f("target"), "equals source (self-relation)");
-  o.source_name = r.source_name().empty() ? o.source : r.source_name();
-  o.target_name = r.target_name().empty() ? o.target : r.target_name();
-  o.source_country = r.source_country();
-  o.target_country = r.target_country();
+  // An id the request leaves out comes from the name; it is not in `r`, so it is a Text.
+  if (r.source().empty()) o.source = Slugify(r.source_name());
+  if (r.target().empty()) o.target = Slugify(r.target_name());
+  const std::string_view source = r.source().empty() ? o.source.view() : r.source();
+  const std::string_view target = r.target().empty() ? o.target.view() : r.target();
+  if (source.empty()) return Bad(f("source"), "is required (give source or source_name)");
+  if (target.empty()) return Bad(f("target"), "is required (give target or target_name)");
+  if (!IsValidActorId(source)) return Bad(f("source"), StrCat("\"", source, "\" is not an actor id"));
+  if (!IsValidActorId(target)) return Bad(f("target"), StrCat("\"", target, "\" is not an actor id"));
+  if (source == target) return Bad(f("target"), "equals source (self-relation)");
   int kind = static_cast<int>(r.kind());
   if (kind <= 0 || kind >= kNumRelationKinds) {
     return Bad(f("kind"), kind == 0 ? "is required" : StrCat("unknown value ", kind));
@@ -173,7 +173,7 @@ absl::StatusOr<Observation> FromProto(const v1::Relation& r, FieldPath field, Ut
     return Bad(f("confidence"), "must lie in [0, 1]");
   }
   o.confidence = r.confidence() == 0 ? 1.0 : r.confidence();
-  o.cameo = r.cameo().empty() ? std::string(info.cameo_root) : r.cameo();
+  const std::string_view cameo = r.cameo().empty() ? info.cameo_root : std::string_view(r.cameo());
   auto day = ParseOptionalDay(r.date(), "date");  // the path is spelled out on error only
   if (!day.ok()) return ParseOptionalDay(r.date(), f("date")).status();
   o.date = *day;
@@ -187,8 +187,28 @@ absl::StatusOr<Observation> FromProto(const v1::Relation& r, FieldPath field, Ut
     return Bad(f("evidence.end"), "must satisfy begin <= end");
   }
   o.id = r.id().empty() ? ObservationId(o.evidence.doc, o.evidence.begin, o.evidence.end,
-                                        o.source, o.target, o.kind)
+                                        source, target, o.kind)
                         : r.id();
+  // A missing name is the id.
+  const std::string_view source_name = r.source_name().empty() ? source : r.source_name();
+  const std::string_view target_name = r.target_name().empty() ? target : r.target_name();
+  if (views != nullptr) {
+    *views = {.source = o.source.empty() ? source : std::string_view(),
+              .target = o.target.empty() ? target : std::string_view(),
+              .source_name = source_name,
+              .target_name = target_name,
+              .source_country = r.source_country(),
+              .target_country = r.target_country(),
+              .cameo = cameo};
+    return o;
+  }
+  if (o.source.empty()) o.source = source;
+  if (o.target.empty()) o.target = target;
+  o.source_name = r.source_name().empty() ? o.source : Text(source_name);
+  o.target_name = r.target_name().empty() ? o.target : Text(target_name);
+  o.source_country = r.source_country();
+  o.target_country = r.target_country();
+  o.cameo = cameo;
   return o;
 }
 

@@ -55,9 +55,13 @@ struct FieldPath {
 // and the second pass was ~2 % of an ingested observation's CPU.
 enum class Utf8 { kCheck, kParsed };
 // Validates and completes a wire relation (defaults from its kind, id computed when empty).
-// `field` names it in errors, e.g. "relations[3]".
+// `field` names it in errors, e.g. "relations[3]". With `views`, the actor ids, names,
+// countries and CAMEO code are left empty and set in *views instead, pointing into `r` (or
+// at constants), for ActorGraph::PrepareObservations to fill in while `r` lives: the graph
+// nearly always has them already, and a copy made here would be thrown away.
 absl::StatusOr<Observation> FromProto(const v1::Relation& r, FieldPath field,
-                                      Utf8 utf8 = Utf8::kCheck);
+                                      Utf8 utf8 = Utf8::kCheck,
+                                      ActorGraph::FieldViews* views = nullptr);
 // Validates a wire actor (id slug, name, enums, role dates).
 absl::StatusOr<Actor> FromProto(const v1::Actor& a, std::string_view field);
 // Validates a filter (known kinds, sign, dates, since <= until).

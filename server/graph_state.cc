@@ -69,7 +69,8 @@ void GraphState::DrainApplies() {
   apply_cv_.wait(lock, [&] { return applied_tickets_ == stored_tickets_; });
 }
 
-PreparedBatch GraphState::Prepare(std::vector<Observation> batch) const {
+PreparedBatch GraphState::Prepare(std::vector<Observation> batch,
+                                  std::span<const ActorGraph::FieldViews> views) const {
   PreparedBatch p;
   p.hints.resize(batch.size());
   // Outside the lock: the ids' hashes, which the lookups below and the apply reuse.
@@ -85,7 +86,8 @@ PreparedBatch GraphState::Prepare(std::vector<Observation> batch) const {
     const size_t end = std::min(batch.size(), first + kChunk);
     graph_.PrepareObservations(std::span(batch).subspan(first, end - first),
                                std::span<const uint32_t>(id_hashes).subspan(first, end - first),
-                               std::span(p.hints).subspan(first, end - first));
+                               std::span(p.hints).subspan(first, end - first),
+                               views.empty() ? views : views.subspan(first, end - first));
   }
   p.ids.reserve(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -337,8 +339,9 @@ IngestStream::IngestStream(GraphState& state, std::function<void(const IngestRes
 
 IngestStream::~IngestStream() { Abandon(); }
 
-absl::Status IngestStream::Push(std::vector<Observation> batch) {
-  PreparedBatch prepared = state_.Prepare(std::move(batch));
+absl::Status IngestStream::Push(std::vector<Observation> batch,
+                                std::span<const ActorGraph::FieldViews> views) {
+  PreparedBatch prepared = state_.Prepare(std::move(batch), views);
   std::unique_lock lock(mu_);
   if (stop_) return absl::FailedPreconditionError("the ingest stream was abandoned");
   if (!committer_.joinable()) {

@@ -29,6 +29,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -112,8 +113,10 @@ class GraphState {
   }
   // The same in two steps: Prepare does the lookups under the shared lock, beside readers and
   // beside another batch's commit (IngestStream runs it on the caller's thread); Ingest then
-  // checks again only what writes in between may have changed.
-  PreparedBatch Prepare(std::vector<Observation> batch) const;
+  // checks again only what writes in between may have changed. `views`, when given, has an
+  // entry per observation (ActorGraph::FieldViews) and is not used after Prepare returns.
+  PreparedBatch Prepare(std::vector<Observation> batch,
+                        std::span<const ActorGraph::FieldViews> views = {}) const;
   absl::StatusOr<IngestResult> Ingest(PreparedBatch batch);
   // Ingest(PreparedBatch) in its two serial stages, so that one batch can be stored while the
   // one before it is applied (IngestStream does). StoreBatch commits the batch to SQLite
@@ -205,8 +208,9 @@ class IngestStream {
   // Queues the next batch (numbered from 0), first waiting while another batch waits. Once a
   // batch failed, returns that failure (its message prefixed "batch N: ") and drops `batch`,
   // after the batches stored before the failed one are applied.
-  // Prepares it (GraphState::Prepare) on the caller's thread first.
-  absl::Status Push(std::vector<Observation> batch);
+  // Prepares it (GraphState::Prepare, with `views`) on the caller's thread first.
+  absl::Status Push(std::vector<Observation> batch,
+                    std::span<const ActorGraph::FieldViews> views = {});
   // Waits until every queued batch is committed; returns the first failure, or OK.
   absl::Status Finish();
   // Drops the batches not started yet and waits for the one being committed. Push and

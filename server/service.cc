@@ -311,14 +311,18 @@ grpc::Status ActorGraphService::IngestRelations(
                                                         " exceeds the limit of ",
                                                         env_->limits().max_batch)));
       }
+      // The strings the graph usually holds already stay in `message` as views; Push
+      // prepares the batch, filling them in, before the next Read reuses `message`.
       std::vector<Observation> batch;
+      std::vector<ActorGraph::FieldViews> views(static_cast<size_t>(req->relations_size()));
       batch.reserve(req->relations_size());
       for (int i = 0; i < req->relations_size(); ++i) {
-        auto o = FromProto(req->relations(i), FieldPath("relations", i), Utf8::kParsed);
+        auto o = FromProto(req->relations(i), FieldPath("relations", i), Utf8::kParsed,
+                           &views[static_cast<size_t>(i)]);
         if (!o.ok()) return refuse(absl::InvalidArgumentError(StrCat(prefix, o.status().message())));
         batch.push_back(*std::move(o));
       }
-      if (auto s = stream.Push(std::move(batch)); !s.ok()) return s;
+      if (auto s = stream.Push(std::move(batch), views); !s.ok()) return s;
     }
     if (auto s = stream.Finish(); !s.ok()) return s;
     const IngestResult totals = stream.totals();

@@ -212,6 +212,53 @@ TEST(ActorGraphTest, PrepareObservationsMatchesOneAtATime) {
   }
 }
 
+// With FieldViews, the fields left empty are filled from the views: the graph's copies where
+// it has them, else copies of the views' bytes; the result is what the fields would hold.
+TEST(ActorGraphTest, PrepareObservationsFillsFieldsFromViews) {
+  ActorGraph g;
+  auto make_first = [] {
+    Observation o = Obs("russia", "haftar", RelationKind::kMeet, "2020-01-02", "doc1");
+    o.source_name = "Russia";
+    o.source_country = "RUS";
+    return o;
+  };
+  const Observation first = make_first();
+  Add(g, make_first());  // strings nobody else holds: the graph pools them
+  // Bytes that live elsewhere, as in a request message.
+  const std::string source = "russia", target = "wagner", source_name = "Russia",
+                    target_name = "Wagner Group", country = "RUS",
+                    cameo(Info(RelationKind::kMeet).cameo_root);
+  Observation o = Obs("russia", "wagner", RelationKind::kMeet, "2020-01-03", "doc2");
+  for (Text* t : {&o.source, &o.target, &o.source_name, &o.target_name, &o.source_country,
+                  &o.target_country, &o.cameo}) {
+    *t = Text();
+  }
+  std::vector<Observation> batch = {o};
+  const std::vector<ActorGraph::FieldViews> views = {{.source = source,
+                                                       .target = target,
+                                                       .source_name = source_name,
+                                                       .target_name = target_name,
+                                                       .source_country = country,
+                                                       .cameo = cameo}};
+  std::vector<ActorGraph::AddHint> hints(1);
+  const std::vector<uint32_t> hashes = {ActorGraph::IdHash(o.id.view())};
+  g.PrepareObservations(batch, hashes, hints, views);
+  const Observation& p = batch[0];
+  const Observation* stored = g.FindObservation(first.id);
+  EXPECT_GE(hints[0].source, 0);
+  EXPECT_EQ(hints[0].target, -1);                          // a new actor
+  EXPECT_TRUE(p.source.SharesBytesWith(stored->source));   // the actor's id
+  EXPECT_TRUE(p.source_name.SharesBytesWith(stored->source_name));  // its seen name
+  EXPECT_TRUE(p.source_country.SharesBytesWith(stored->source_country));
+  EXPECT_TRUE(p.cameo.SharesBytesWith(stored->cameo));     // pooled
+  EXPECT_EQ(p.target, "wagner");                           // copies of the views' bytes
+  EXPECT_EQ(p.target_name, "Wagner Group");
+  EXPECT_NE(p.target.data(), target.data());
+  EXPECT_TRUE(p.target_country.empty());                   // an empty view: left as it was
+  ASSERT_TRUE(g.AddObservation(batch[0], hints[0]).ok());
+  EXPECT_EQ(g.FindActor("wagner")->name, "Wagner Group");
+}
+
 TEST(ActorGraphTest, AddObservationRejectsBadFields) {
   ActorGraph g;
   Observation o = Obs("a", "b", RelationKind::kMeet);

@@ -104,6 +104,53 @@ TEST(ConvertTest, RelationTextChecksFindBadBytesAnywhereAndNameTheField) {
   EXPECT_EQ(ErrorOf(r), "relations[0].cameo: is 17 bytes; the limit is 16");
 }
 
+// With views, the strings the graph usually has are left to PrepareObservations: views into
+// the message (or constants), with the same defaults the copies would have had.
+TEST(ConvertTest, RelationWithViewsLeavesSharedStringsInTheMessage) {
+  v1::Relation r = Valid();
+  r.set_source_name("Russia");
+  r.set_source_country("RUS");
+  ActorGraph::FieldViews views;
+  auto o = FromProto(r, "relations[0]", Utf8::kParsed, &views);
+  ASSERT_TRUE(o.ok()) << o.status();
+  auto into = [&](std::string_view v, const std::string& field) {
+    return v.data() == field.data() && v.size() == field.size();
+  };
+  EXPECT_TRUE(into(views.source, r.source()));
+  EXPECT_TRUE(into(views.target, r.target()));
+  EXPECT_TRUE(into(views.source_name, r.source_name()));
+  EXPECT_TRUE(into(views.target_name, r.target()));  // no name: the id
+  EXPECT_TRUE(into(views.source_country, r.source_country()));
+  EXPECT_TRUE(views.target_country.empty());
+  EXPECT_EQ(views.cameo, Info(RelationKind::kSupport).cameo_root);  // the kind's root
+  for (const Text* t : {&o->source, &o->target, &o->source_name, &o->target_name,
+                        &o->source_country, &o->cameo}) {
+    EXPECT_TRUE(t->empty());
+  }
+  // Everything else is as without views, the id included.
+  auto copied = FromProto(r, "relations[0]", Utf8::kParsed);
+  ASSERT_TRUE(copied.ok());
+  EXPECT_EQ(o->id, copied->id);
+  EXPECT_EQ(o->evidence.doc, copied->evidence.doc);
+  EXPECT_EQ(o->date, copied->date);
+  EXPECT_EQ(copied->source_name, "Russia");
+  EXPECT_EQ(copied->target_name, "haftar");
+  EXPECT_EQ(copied->cameo, Info(RelationKind::kSupport).cameo_root);
+  // An id made from the name is not in the message: it is the observation's own.
+  r.clear_source();
+  r.set_source_name("Government of National Accord");
+  auto slug = FromProto(r, "relations[0]", Utf8::kParsed, &views);
+  ASSERT_TRUE(slug.ok()) << slug.status();
+  EXPECT_TRUE(views.source.empty());
+  EXPECT_FALSE(slug->source.empty());
+  EXPECT_TRUE(into(views.source_name, r.source_name()));
+  // Errors are the same.
+  r.set_target(slug->source.str());
+  EXPECT_NE(std::string(FromProto(r, "relations[0]", Utf8::kParsed, &views).status().message())
+                .find("self-relation"),
+            std::string::npos);
+}
+
 TEST(ConvertTest, ParsedRelationsSkipOnlyTheUtf8CheckThatParsingMade) {
   // Utf8::kParsed rests on protobuf refusing to parse a proto3 string that is not UTF-8:
   // bytes with a bad string in any relation field, or in its evidence, must not parse.
