@@ -140,9 +140,8 @@ class ActorGraph {
   static uint32_t IdHash(std::string_view id);
   // Looks `o` up without changing the graph, so a writer can run it under a shared lock,
   // beside readers, before it takes the exclusive one: sets each string field the graph
-  // already holds (actor ids, names, countries, CAMEO code, document, URL) to the graph's
-  // shared copy, which AddObservation then neither looks up nor copies, and returns the
-  // hint. Actor indices stay valid for good (actors are never removed); `known_id` describes
+  // already holds (actor ids, names, countries, CAMEO code, document) to the graph's shared
+  // copy, which AddObservation then neither looks up nor copies, and returns the hint. Actor indices stay valid for good (actors are never removed); `known_id` describes
   // the graph as it was, so a caller that lets other writes in between must check the id again.
   // `id_hash` is IdHash(o.id) when the caller has it (0: computed here).
   AddHint PrepareObservation(Observation& o, uint32_t id_hash = 0) const;
