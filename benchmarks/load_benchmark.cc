@@ -88,6 +88,9 @@ Args Parse(int argc, char** argv) {
   Args a;
   if (argc < 2) Usage("no mode");
   a.mode = argv[1];
+  if (a.mode != "fill" && a.mode != "load" && a.mode != "image" && a.mode != "grow") {
+    Usage(StrCat("mode must be fill, load, image or grow, not \"", a.mode, "\"").c_str());
+  }
   for (int i = 2; i < argc; ++i) {
     std::string f = argv[i];
     auto value = [&]() -> std::string {
@@ -374,6 +377,5 @@ int main(int argc, char** argv) {
   if (args.mode == "fill") return actorgraph::Fill(args);
   if (args.mode == "load") return actorgraph::Load(args);
   if (args.mode == "image") return actorgraph::Image(args);
-  if (args.mode == "grow") return actorgraph::Grow(args);
-  actorgraph::Usage("mode must be fill, load, image or grow");
+  return actorgraph::Grow(args);  // Parse accepted no other mode
 }

@@ -7,7 +7,6 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <memory>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -297,28 +296,25 @@ struct ActorGraph::Impl {
     };
     const ActorGraph::FieldViews none;
     const ActorGraph::FieldViews& v = views != nullptr ? *views : none;
-    // The actor's own id, and its seen name and country when the observation's are equal;
-    // otherwise the pool's copy of the name or country, if any.
+    // A name or country: the actor's seen one when equal, else the pool's copy, if any.
+    auto share = [&](Text& field, std::string_view view, const Text* seen) {
+      const std::string_view b = bytes(field, view);
+      if (b.empty() || field.use_count() > 1) return;  // nothing, or shared already
+      fill(field, view, seen != nullptr && *seen == b ? seen : pool.find(b));
+    };
+    // The actor's own id, then its name and country.
     auto actor = [&](int32_t index, Text& id, std::string_view id_view, Text& name,
                      std::string_view name_view, Text& country, std::string_view country_view) {
       const ActorNode* node = index < 0 ? nullptr : &g[static_cast<uint32_t>(index)];
       fill(id, id_view, node != nullptr ? &node->id : nullptr);
-      for (auto [field, view, seen] : {std::tuple{&name, name_view, node ? &node->seen_name : nullptr},
-                                       std::tuple{&country, country_view,
-                                                  node ? &node->seen_country : nullptr}}) {
-        const std::string_view b = bytes(*field, view);
-        if (b.empty() || field->use_count() > 1) continue;  // nothing, or shared already
-        const Text* shared = seen != nullptr && *seen == b ? seen : pool.find(b);
-        fill(*field, view, shared);
-      }
+      share(name, name_view, node != nullptr ? &node->seen_name : nullptr);
+      share(country, country_view, node != nullptr ? &node->seen_country : nullptr);
     };
     actor(hint.source, o.source, v.source, o.source_name, v.source_name, o.source_country,
           v.source_country);
     actor(hint.target, o.target, v.target, o.target_name, v.target_name, o.target_country,
           v.target_country);
-    if (const std::string_view b = bytes(o.cameo, v.cameo); !b.empty() && o.cameo.use_count() <= 1) {
-      fill(o.cameo, v.cameo, pool.find(b));
-    }
+    share(o.cameo, v.cameo, nullptr);
     // A known document's id is its by_doc key (documents are not pooled; nor are URLs).
     if (o.evidence.doc.use_count() == 1) {
       if (const auto* entry = by_doc.find(o.evidence.doc.view())) o.evidence.doc = entry->first;

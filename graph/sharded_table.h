@@ -17,7 +17,8 @@ namespace graph_internal {
 // 1/2^kBits of the entries, so its rehash stalls that much less, and the total work is the same.
 //
 // The interface is the part of the table's the graph uses. Lookups hash once (absl's
-// find(key, hash)); an insert hashes twice, once to pick the shard. The top kBits bits pick
+// find(key, hash)); an insert or a prefetch hashes twice, once to pick the shard (absl has no
+// prefetch(key, hash); keys that carry their hash, like HashedId, make the second one free). The top kBits bits pick
 // the shard, which absl's probing (bits 7 and up, as many as log2(capacity)) and control bytes
 // (bits 0-6) do not use until a shard holds 2^(57-kBits) entries.
 template <typename Table, int kBits = 8>
